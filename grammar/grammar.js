@@ -1,0 +1,105 @@
+/**
+ * @file Tree-sitter grammar for the plan language (version 1).
+ * @license MIT
+ *
+ * The grammar is purely syntactic and deliberately forgiving: an unclosed
+ * block, an item without an ID, a field without a value and a field outside
+ * any item all still parse into their nodes, so that one break never hides
+ * the items after it. The Rust lowering turns those shapes into syntax
+ * errors with messages in the user's words.
+ */
+
+/// <reference types="tree-sitter-cli/dsl" />
+// @ts-check
+
+const KINDS = ['program', 'team', 'person', 'initiative', 'milestone', 'risk'];
+const NAME = /[A-Za-z_][A-Za-z0-9_.\-]*/;
+
+module.exports = grammar({
+  name: 'plan',
+
+  extras: $ => [/\s/, $.comment],
+
+  word: $ => $.identifier,
+
+  conflicts: $ => [
+    // Inside a block, a kind word may start a key (`team:`) or, when the
+    // block was left unclosed, a new item (`team payments`): the token after
+    // it decides.
+    [$.block],
+    // After `key:` an identifier may be the value or, when the value is
+    // missing, the next key: the token after it decides.
+    [$.field],
+  ],
+
+  rules: {
+    source_file: $ => repeat(choice($.item, $.field)),
+
+    item: $ => prec.right(seq(
+      field('kind', $.kind),
+      optional(field('name', $.identifier)),
+      optional(field('title', $._string)),
+      optional(field('body', $.block)),
+    )),
+
+    kind: _ => choice(...KINDS),
+
+    block: $ => seq('{', repeat($.field), optional('}')),
+
+    field: $ => seq(
+      field('key', $._key),
+      ':',
+      optional(seq(
+        field('value', $._value),
+        repeat(seq(',', field('value', $._value))),
+      )),
+    ),
+
+    // Kind words are not reserved: `team:` is a key.
+    _key: $ => choice($.identifier, ...KINDS.map(k => alias(k, $.identifier))),
+
+    _value: $ => choice(
+      $._string,
+      $.date,
+      $.duration,
+      $.percent,
+      $.integer,
+      $.person_reference,
+      $.reference,
+    ),
+
+    reference: $ => seq(
+      field('name', $.identifier),
+      optional(seq('+', field('lag', $.duration))),
+    ),
+
+    person_reference: $ => seq(
+      '@',
+      field('name', alias(token.immediate(NAME), $.identifier)),
+    ),
+
+    _string: $ => choice($.string, $.multiline_string),
+
+    // A one-line string. An unterminated one ends at the end of its line.
+    string: $ => seq(
+      '"',
+      repeat(choice($.string_content, $.escape_sequence)),
+      choice(token.immediate('"'), $.unterminated),
+    ),
+    string_content: _ => token.immediate(prec(1, /[^"\\\r\n]+/)),
+    escape_sequence: _ => token.immediate(/\\[^\r\n]/),
+    unterminated: _ => token.immediate(/\r?\n/),
+
+    // A triple-quoted string spans lines; its text is taken as written.
+    multiline_string: _ => token(seq('"""', repeat(choice(/[^"]/, /"[^"]/, /""[^"]/)), '"""')),
+
+    date: _ => token(/\d{4}-\d{2}-\d{2}/),
+    duration: _ => token(/\d+[dw]/),
+    percent: _ => token(/\d+%/),
+    integer: _ => token(/\d+/),
+
+    identifier: _ => NAME,
+
+    comment: _ => token(seq('#', /[^\r\n]*/)),
+  },
+});

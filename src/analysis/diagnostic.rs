@@ -1,0 +1,176 @@
+//! Diagnostics: the one place where every code of the language is defined.
+
+use std::fmt;
+
+use crate::analysis::workspace::FileId;
+use crate::syntax::Span;
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Hint,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Hint => "hint",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Severity> {
+        match word {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "info" | "information" => Some(Severity::Info),
+            "hint" => Some(Severity::Hint),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident => $name:literal, $severity:ident, $summary:literal;)*) => {
+        /// A stable diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $($variant,)*
+        }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The code as users see and configure it: `unresolved-reference`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            pub fn default_severity(self) -> Severity {
+                match self {
+                    $(Code::$variant => Severity::$severity,)*
+                }
+            }
+
+            /// When the diagnostic is reported, in one line.
+            pub fn summary(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $summary,)*
+                }
+            }
+
+            pub fn parse(name: &str) -> Option<Code> {
+                match name {
+                    $($name => Some(Code::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    SyntaxError => "syntax-error", Error, "the text does not parse";
+    DuplicateDefinition => "duplicate-definition", Error, "an ID is defined twice in the workspace";
+    UnresolvedReference => "unresolved-reference", Error, "a reference names nothing";
+    WrongKind => "wrong-kind", Error, "a reference names an item of the wrong kind";
+    DependencyCycle => "dependency-cycle", Error, "depends_on/requires form a cycle";
+    SelfDependency => "self-dependency", Error, "an item depends on itself";
+    UnknownField => "unknown-field", Warning, "a key the kind does not take";
+    DuplicateField => "duplicate-field", Error, "a key given twice in one item";
+    InvalidValue => "invalid-value", Error, "a value of the wrong type, a date that does not exist, an unknown enum word";
+    MissingField => "missing-field", Error, "a required field is absent";
+    InconsistentDates => "inconsistent-dates", Error, "end before start, or start, end and duration disagree";
+    MissingOwner => "missing-owner", Warning, "an initiative or risk without an owner";
+    ScheduleConflict => "schedule-conflict", Warning, "a given start is earlier than a dependency's forecast end allows";
+    MilestoneAtRisk => "milestone-at-risk", Warning, "what a milestone requires is forecast to end after its date";
+    ProgramEndAtRisk => "program-end-at-risk", Warning, "forecast work ends after the program's end";
+    DependsOnCancelled => "depends-on-cancelled", Warning, "a dependency on a cancelled item";
+    DoneBeforeDependency => "done-before-dependency", Warning, "an item is done while something it depends on is not";
+    Overdue => "overdue", Warning, "an item's end or date is before today and it is not done or cancelled";
+    HealthMismatch => "health-mismatch", Warning, "health is green while the forecast is late or an upstream item is blocked";
+    UnmitigatedRisk => "unmitigated-risk", Warning, "an open risk of score 8 or more without mitigation";
+    BlockedUpstream => "blocked-upstream", Hint, "an item transitively depends on a blocked item";
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Another place that explains a diagnostic: the first definition, the rest of a cycle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+}
+
+/// A text replacement in one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    pub file: FileId,
+    pub span: Span,
+    pub new_text: String,
+}
+
+/// A quick fix: a title for the editor and the edits that apply it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub file: FileId,
+    pub span: Span,
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+    pub related: Vec<Related>,
+    pub fixes: Vec<Fix>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's default severity.
+    pub fn new(code: Code, file: FileId, span: Span, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file,
+            span,
+            severity: code.default_severity(),
+            code,
+            message: message.into(),
+            related: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+
+    pub fn with_related(mut self, file: FileId, span: Span, message: impl Into<String>) -> Self {
+        self.related.push(Related {
+            file,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
+        self
+    }
+}

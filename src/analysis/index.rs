@@ -1,0 +1,121 @@
+//! The workspace-wide index: every item definition and every reference, by name.
+
+use std::collections::HashMap;
+
+use crate::analysis::workspace::{FileId, Workspace};
+use crate::syntax::{Kind, Span, ValueKind};
+
+/// An item definition's position in [`Index::items`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ItemId(pub usize);
+
+/// One item definition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemInfo {
+    pub file: FileId,
+    /// The item's position in its file's `PlanFile::items`.
+    pub index_in_file: usize,
+    pub kind: Kind,
+    pub name: String,
+    pub name_span: Span,
+    /// The whole item.
+    pub span: Span,
+    pub title: Option<String>,
+}
+
+/// One place a name is used: `@ana`, `depends_on: vault`, `team: payments`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReferenceSite {
+    pub file: FileId,
+    /// The name's span (for `@ana`, without the `@`).
+    pub span: Span,
+    pub name: String,
+    /// The item the reference is written in, when it has an ID.
+    pub from: Option<ItemId>,
+    pub from_kind: Kind,
+    /// The key of the field it is written in.
+    pub key: String,
+    /// Whether it was written as `@name`.
+    pub is_person: bool,
+}
+
+/// A place in the workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Location {
+    pub file: FileId,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    pub items: Vec<ItemInfo>,
+    pub references: Vec<ReferenceSite>,
+    by_name: HashMap<String, Vec<ItemId>>,
+}
+
+impl Index {
+    pub fn build(workspace: &Workspace) -> Index {
+        let mut index = Index::default();
+        for file in workspace.file_ids() {
+            let syntax = &workspace.file(file).syntax;
+            for (index_in_file, item) in syntax.items.iter().enumerate() {
+                let from = item.id.as_ref().map(|id| {
+                    let item_id = ItemId(index.items.len());
+                    index.items.push(ItemInfo {
+                        file,
+                        index_in_file,
+                        kind: item.kind,
+                        name: id.text.clone(),
+                        name_span: id.span,
+                        span: item.span,
+                        title: item.title.as_ref().map(|t| t.text.clone()),
+                    });
+                    index
+                        .by_name
+                        .entry(id.text.clone())
+                        .or_default()
+                        .push(item_id);
+                    item_id
+                });
+                for field in &item.fields {
+                    for value in &field.values {
+                        let (name, is_person) = match &value.kind {
+                            ValueKind::Person(name) => (name, true),
+                            ValueKind::Reference(reference) => (&reference.name, false),
+                            _ => continue,
+                        };
+                        index.references.push(ReferenceSite {
+                            file,
+                            span: name.span,
+                            name: name.text.clone(),
+                            from,
+                            from_kind: item.kind,
+                            key: field.key.text.clone(),
+                            is_person,
+                        });
+                    }
+                }
+            }
+        }
+        index
+    }
+
+    /// Every definition of `name`, first definition first.
+    pub fn definitions(&self, name: &str) -> &[ItemId] {
+        self.by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The item a name resolves to: its first definition.
+    pub fn lookup(&self, name: &str) -> Option<ItemId> {
+        self.definitions(name).first().copied()
+    }
+
+    pub fn item(&self, id: ItemId) -> &ItemInfo {
+        &self.items[id.0]
+    }
+
+    /// All names defined in the workspace, for suggestions.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.by_name.keys().map(String::as_str)
+    }
+}

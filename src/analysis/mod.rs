@@ -1,0 +1,155 @@
+//! The pure analysis of a workspace: no I/O, no protocol types, no clock.
+//!
+//! Input: a [`Workspace`] of texts and [`Options`]; output: an [`Analysis`] that holds the
+//! diagnostics and answers the queries the server and the command line need.
+
+pub mod diagnostic;
+pub mod index;
+pub mod schema;
+pub mod workspace;
+
+pub use chrono::NaiveDate;
+pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
+pub use index::{Index, ItemId, ItemInfo, Location, ReferenceSite};
+pub use workspace::{FileId, SourceFile, Workspace};
+
+use crate::syntax::Span;
+
+/// What the analysis needs beyond the texts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The date that counts as today, for `overdue`; never read from the clock here.
+    pub today: NaiveDate,
+}
+
+/// Whether a name under the cursor is where an item is defined or where it is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymbolRole {
+    Definition,
+    Reference,
+}
+
+/// The name under a cursor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SymbolAt {
+    pub name: String,
+    pub span: Span,
+    pub role: SymbolRole,
+    /// The item the name stands for; `None` for a reference that names nothing.
+    pub item: Option<ItemId>,
+}
+
+/// The result of analysing a workspace.
+#[derive(Debug)]
+pub struct Analysis {
+    index: Index,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Analyses the whole workspace: every diagnostic in one run, in a deterministic order.
+pub fn analyze(workspace: &Workspace, _options: &Options) -> Analysis {
+    let index = Index::build(workspace);
+    let mut diagnostics = Vec::new();
+    for file in workspace.file_ids() {
+        for error in &workspace.file(file).syntax.errors {
+            diagnostics.push(Diagnostic::new(
+                Code::SyntaxError,
+                file,
+                error.span,
+                error.message.clone(),
+            ));
+        }
+    }
+    sort_diagnostics(&mut diagnostics);
+    Analysis { index, diagnostics }
+}
+
+fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (a.file, a.span.start, a.span.end, a.code).cmp(&(b.file, b.span.start, b.span.end, b.code))
+    });
+}
+
+impl Analysis {
+    /// Every diagnostic, ordered by file, position and code.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    /// Every item definition, in file order; a duplicate ID appears once per definition.
+    pub fn items(&self) -> &[ItemInfo] {
+        &self.index.items
+    }
+
+    pub fn item(&self, id: ItemId) -> &ItemInfo {
+        self.index.item(id)
+    }
+
+    /// The item a name resolves to (its first definition).
+    pub fn lookup(&self, name: &str) -> Option<ItemId> {
+        self.index.lookup(name)
+    }
+
+    /// The definition or reference under `offset` in `file`.
+    pub fn symbol_at(&self, file: FileId, offset: usize) -> Option<SymbolAt> {
+        if let Some(id) = (0..self.index.items.len()).map(ItemId).find(|&id| {
+            let item = self.index.item(id);
+            item.file == file && item.name_span.touches(offset)
+        }) {
+            let item = self.index.item(id);
+            return Some(SymbolAt {
+                name: item.name.clone(),
+                span: item.name_span,
+                role: SymbolRole::Definition,
+                item: Some(id),
+            });
+        }
+        let site = self
+            .index
+            .references
+            .iter()
+            .find(|r| r.file == file && r.span.touches(offset))?;
+        Some(SymbolAt {
+            name: site.name.clone(),
+            span: site.span,
+            role: SymbolRole::Reference,
+            item: self.index.lookup(&site.name),
+        })
+    }
+
+    /// Where the name under `offset` is defined.
+    pub fn definition(&self, file: FileId, offset: usize) -> Option<Location> {
+        let item = self.item(self.symbol_at(file, offset)?.item?);
+        Some(Location {
+            file: item.file,
+            span: item.name_span,
+        })
+    }
+
+    /// Every place that names `item`, with its definition first when asked for.
+    pub fn references(&self, item: ItemId, include_definition: bool) -> Vec<Location> {
+        let info = self.item(item);
+        let mut locations = Vec::new();
+        if include_definition {
+            locations.push(Location {
+                file: info.file,
+                span: info.name_span,
+            });
+        }
+        locations.extend(
+            self.index
+                .references
+                .iter()
+                .filter(|r| r.name == info.name)
+                .map(|r| Location {
+                    file: r.file,
+                    span: r.span,
+                }),
+        );
+        locations
+    }
+}

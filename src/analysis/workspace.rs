@@ -1,0 +1,72 @@
+//! The input of the analysis: an in-memory workspace of files, each with its text and parsed model.
+
+use std::sync::Arc;
+
+use crate::syntax::{self, PlanFile};
+
+/// The index of a file in its [`Workspace`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub usize);
+
+/// One file: where it is, what it says, and its parsed model.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// The path or URI the file is known by; only used for ordering and messages.
+    pub path: String,
+    pub text: Arc<str>,
+    pub syntax: Arc<PlanFile>,
+}
+
+impl SourceFile {
+    /// Parses `text` from scratch.
+    pub fn parse(path: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text = text.into();
+        let syntax = Arc::new(syntax::parse(&text));
+        SourceFile {
+            path: path.into(),
+            text,
+            syntax,
+        }
+    }
+}
+
+/// A set of files forming one flat namespace. Files are kept sorted by path so output is deterministic.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    files: Vec<SourceFile>,
+}
+
+impl Workspace {
+    pub fn new(mut files: Vec<SourceFile>) -> Self {
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Workspace { files }
+    }
+
+    /// Parses each `(path, text)` pair.
+    pub fn from_texts<P: Into<String>, T: Into<Arc<str>>>(
+        texts: impl IntoIterator<Item = (P, T)>,
+    ) -> Self {
+        Workspace::new(
+            texts
+                .into_iter()
+                .map(|(p, t)| SourceFile::parse(p, t))
+                .collect(),
+        )
+    }
+
+    pub fn files(&self) -> &[SourceFile] {
+        &self.files
+    }
+
+    pub fn file(&self, id: FileId) -> &SourceFile {
+        &self.files[id.0]
+    }
+
+    pub fn file_ids(&self) -> impl Iterator<Item = FileId> + '_ {
+        (0..self.files.len()).map(FileId)
+    }
+
+    pub fn find(&self, path: &str) -> Option<FileId> {
+        self.files.iter().position(|f| f.path == path).map(FileId)
+    }
+}

@@ -1,0 +1,1 @@
+//! The command line: `planls check`, and later `schedule` and `export`.

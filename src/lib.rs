@@ -1,0 +1,6 @@
+//! planls: the plan language's syntax, analysis, language server and command line.
+
+pub mod analysis;
+pub mod cli;
+pub mod lsp;
+pub mod syntax;

@@ -1,0 +1,1 @@
+//! The language server: translates between the protocol and the analysis.

@@ -1,0 +1,3 @@
+fn main() {
+    println!("planls {}", env!("CARGO_PKG_VERSION"));
+}
