@@ -5,12 +5,14 @@
 
 pub mod diagnostic;
 pub mod index;
+pub mod schedule;
 pub mod schema;
 pub mod workspace;
 
 pub use chrono::NaiveDate;
 pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
 pub use index::{Index, ItemId, ItemInfo, Location, ReferenceSite};
+pub use schedule::{ItemSchedule, ScheduleState};
 pub use workspace::{FileId, SourceFile, Workspace};
 
 use crate::syntax::Span;
@@ -37,6 +39,14 @@ pub struct SymbolAt {
     pub role: SymbolRole,
     /// The item the name stands for; `None` for a reference that names nothing.
     pub item: Option<ItemId>,
+}
+
+/// A hover: Markdown about the name under the cursor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hover {
+    /// The name the hover is about.
+    pub span: Span,
+    pub markdown: String,
 }
 
 /// The result of analysing a workspace.
