@@ -4,6 +4,7 @@
 //! diagnostics and answers the queries the server and the command line need.
 
 pub mod diagnostic;
+pub mod facts;
 pub mod index;
 pub mod schedule;
 pub mod schema;
@@ -54,6 +55,10 @@ pub struct Hover {
 pub struct Analysis {
     index: Index,
     diagnostics: Vec<Diagnostic>,
+    /// By item: the forecast of initiatives and milestones, `None` for other kinds.
+    schedule: Vec<Option<ScheduleState>>,
+    /// By item: the chain of least-slack predecessors of each milestone, ending with the milestone.
+    critical_paths: Vec<Vec<ItemId>>,
 }
 
 /// Analyses the whole workspace: every diagnostic in one run, in a deterministic order.
@@ -71,7 +76,14 @@ pub fn analyze(workspace: &Workspace, _options: &Options) -> Analysis {
         }
     }
     sort_diagnostics(&mut diagnostics);
-    Analysis { index, diagnostics }
+    let schedule = vec![None; index.items.len()];
+    let critical_paths = vec![Vec::new(); index.items.len()];
+    Analysis {
+        index,
+        diagnostics,
+        schedule,
+        critical_paths,
+    }
 }
 
 fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
@@ -129,6 +141,23 @@ impl Analysis {
             role: SymbolRole::Reference,
             item: self.index.lookup(&site.name),
         })
+    }
+
+    /// The forecast of an initiative or milestone; `None` for other kinds.
+    pub fn schedule(&self, item: ItemId) -> Option<&ScheduleState> {
+        self.schedule[item.0].as_ref()
+    }
+
+    /// A milestone's critical path: its least-slack predecessors, first to last, then the milestone.
+    pub fn critical_path(&self, milestone: ItemId) -> &[ItemId] {
+        &self.critical_paths[milestone.0]
+    }
+
+    /// The item whose ID is at `span` in `file`.
+    pub fn item_defined_at(&self, file: FileId, span: Span) -> Option<ItemId> {
+        (0..self.index.items.len())
+            .map(ItemId)
+            .find(|&id| self.item(id).file == file && self.item(id).name_span == span)
     }
 
     /// Where the name under `offset` is defined.

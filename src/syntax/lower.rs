@@ -126,7 +126,7 @@ impl<'t> Lowerer<'t> {
         let open = node.child(0).map(span).unwrap_or_else(|| span(node));
         let close = (0..node.child_count())
             .rev()
-            .filter_map(|i| node.child(i as u32))
+            .filter_map(|i| node.child(i))
             .find(|c| c.kind() == "}" && !c.is_missing())
             .map(span);
         if close.is_none() {
@@ -169,7 +169,7 @@ impl<'t> Lowerer<'t> {
             .expect("a field starts with its key");
         let key = self.name(key_node);
         let colon = (0..node.child_count())
-            .filter_map(|i| node.child(i as u32))
+            .filter_map(|i| node.child(i))
             .find(|c| c.kind() == ":")
             .map(span)
             .unwrap_or(Span::new(key.span.end, key.span.end));
