@@ -6,6 +6,7 @@
 pub mod diagnostic;
 pub mod facts;
 pub mod index;
+pub mod risk;
 pub mod schedule;
 pub mod schema;
 pub mod workspace;
@@ -13,6 +14,7 @@ pub mod workspace;
 pub use chrono::NaiveDate;
 pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
 pub use index::{Index, ItemId, ItemInfo, Location, ReferenceSite};
+pub use risk::{RiskAssessment, RiskLevel};
 pub use schedule::{ItemSchedule, ScheduleState};
 pub use workspace::{FileId, SourceFile, Workspace};
 
@@ -59,6 +61,10 @@ pub struct Analysis {
     schedule: Vec<Option<ScheduleState>>,
     /// By item: the chain of least-slack predecessors of each milestone, ending with the milestone.
     critical_paths: Vec<Vec<ItemId>>,
+    /// By item: the score of a risk with a likelihood and an impact.
+    risks: Vec<Option<RiskAssessment>>,
+    /// By item: the open risks on it or on anything it transitively depends on, highest score first.
+    exposure: Vec<Vec<ItemId>>,
 }
 
 /// Analyses the whole workspace: every diagnostic in one run, in a deterministic order.
@@ -78,11 +84,15 @@ pub fn analyze(workspace: &Workspace, _options: &Options) -> Analysis {
     sort_diagnostics(&mut diagnostics);
     let schedule = vec![None; index.items.len()];
     let critical_paths = vec![Vec::new(); index.items.len()];
+    let risks = vec![None; index.items.len()];
+    let exposure = vec![Vec::new(); index.items.len()];
     Analysis {
         index,
         diagnostics,
         schedule,
         critical_paths,
+        risks,
+        exposure,
     }
 }
 
@@ -151,6 +161,16 @@ impl Analysis {
     /// A milestone's critical path: its least-slack predecessors, first to last, then the milestone.
     pub fn critical_path(&self, milestone: ItemId) -> &[ItemId] {
         &self.critical_paths[milestone.0]
+    }
+
+    /// The score and level of a risk item with a likelihood and an impact.
+    pub fn risk(&self, item: ItemId) -> Option<RiskAssessment> {
+        self.risks[item.0]
+    }
+
+    /// The open risks on `item` or on anything it transitively depends on, highest score first.
+    pub fn exposure(&self, item: ItemId) -> &[ItemId] {
+        &self.exposure[item.0]
     }
 
     /// The item whose ID is at `span` in `file`.
