@@ -49,6 +49,22 @@ function H.write_file(path, text)
   file:close()
 end
 
+--- The clients attached to a buffer (all clients without one), on any Neovim from 0.7.
+function H.clients(bufnr)
+  if vim.lsp.get_clients then
+    return vim.lsp.get_clients(bufnr and { bufnr = bufnr } or nil)
+  end
+  return bufnr and vim.tbl_values(vim.lsp.buf_get_clients(bufnr)) or vim.lsp.get_active_clients()
+end
+
+--- Calls a client method: `client.name(...)` before Neovim 0.11, `client:name(...)` from 0.11.
+function H.call(client, name, ...)
+  if vim.fn.has("nvim-0.11") == 1 then
+    return client[name](client, ...)
+  end
+  return client[name](...)
+end
+
 --- Prints the result and exits: 0 when every check held, 1 with each failure otherwise.
 function H.finish(name)
   if #H.failures == 0 then

@@ -107,7 +107,7 @@ local function text_diff(actual, expected, what)
 end
 
 local function request(client, method, params, bufnr)
-  local response, err = client.request_sync(method, params, TIMEOUT_MS, bufnr)
+  local response, err = H.call(client, "request_sync", method, params, TIMEOUT_MS, bufnr)
   if not H.check(response ~= nil and response.err == nil, method .. " failed: " .. vim.inspect(err or (response and response.err))) then
     return nil
   end
@@ -128,12 +128,10 @@ H.run("setup() and the first diagnostics", function()
   assert(ok, "setup() failed: " .. tostring(problem))
   local bufnr = edit(session.open)
   assert(vim.wait(TIMEOUT_MS, function()
-    local clients = vim.lsp.buf_get_clients(bufnr)
-    local _, first = next(clients)
+    local first = H.clients(bufnr)[1]
     return first ~= nil and first.initialized
   end, 20), "the planls client did not initialize within " .. TIMEOUT_MS .. " ms; notifications: " .. vim.inspect(notifications))
-  local _, first = next(vim.lsp.buf_get_clients(bufnr))
-  client = first
+  client = H.clients(bufnr)[1]
 
   local with_problems = {}
   for file, diagnostics in pairs(session.diagnostics) do
@@ -224,7 +222,11 @@ H.run("go to the definition in another file", function()
   end
   H.equal(targets, { { file = to.file, range = range_of(to) } }, "the definition")
   if #locations == 1 then
-    vim.lsp.util.jump_to_location(locations[1], client.offset_encoding)
+    if vim.lsp.util.show_document then
+      vim.lsp.util.show_document(locations[1], client.offset_encoding, { focus = true })
+    else
+      vim.lsp.util.jump_to_location(locations[1], client.offset_encoding)
+    end
     H.equal(vim.api.nvim_buf_get_name(0), path_of(to.file), "the jump opens " .. to.file)
     local start = range_of(to).start
     H.equal(vim.api.nvim_win_get_cursor(0), { start.line + 1, start.character }, "the cursor is on the name")

@@ -75,7 +75,7 @@ H.run("a command that does not exist", function()
   -- Opening a plan file afterwards is quiet: no second error, no client.
   vim.cmd("edit " .. vim.fn.fnameescape(scratch .. "/detect/roadmap.plan"))
   H.equal(#notifications, 1, "opening a plan file does not repeat the error")
-  H.equal(#vim.lsp.get_active_clients(), 0, "no client was started")
+  H.equal(#H.clients(), 0, "no client was started")
   vim.cmd("bwipeout!")
 end)
 
@@ -131,20 +131,25 @@ H.run("setup() starts one client per root with the options the server expects", 
   H.check(initialized, "every plan buffer is attached within 10 s; attached: " .. vim.inspect(attached))
 
   local function client_of(key)
-    local ids = vim.tbl_keys(vim.lsp.buf_get_clients(buffers[key]))
+    local ids = vim.tbl_map(function(client)
+      return client.id
+    end, H.clients(buffers[key]))
     return #ids == 1 and ids[1] or ids
   end
   H.check(type(client_of("a1")) == "number", "x.plan has exactly one client")
   H.equal(client_of("a1"), client_of("a2"), "two files under one .git share a client")
   H.check(client_of("a1") ~= client_of("b") and client_of("b") ~= client_of("c"), "other roots get their own client")
-  local roots = vim.tbl_keys(planls.clients_by_root())
-  table.sort(roots)
-  H.equal(roots, { scratch .. "/roots/a", scratch .. "/roots/b", scratch .. "/roots/c" }, "one client per root")
+  H.equal(#H.clients(), 3, "one client per root")
+  if not vim.lsp.enable then
+    local roots = vim.tbl_keys(planls.clients_by_root())
+    table.sort(roots)
+    H.equal(roots, { scratch .. "/roots/a", scratch .. "/roots/b", scratch .. "/roots/c" }, "the plugin keeps one client per root")
+  end
 
   -- What the stand-in server received, by root.
-  vim.lsp.stop_client(vim.lsp.get_active_clients())
+  vim.lsp.stop_client(H.clients())
   vim.wait(5000, function()
-    return #vim.lsp.get_active_clients() == 0
+    return #H.clients() == 0
   end, 20)
   local received = {}
   for _, log in ipairs(vim.fn.glob(logs .. "/*.jsonl", false, true)) do
@@ -199,6 +204,52 @@ H.run("setup() leaves out today when it is not given", function()
   H.equal(ok.cmd, { "planls", "serve" }, "cmd defaults to planls serve")
   H.equal(planls.validate({ cmd = "/opt/planls" }).cmd, { "/opt/planls" }, "a string cmd is one word")
   H.equal(planls.validate({ cmd = { "/opt/planls", "serve" } }).cmd, { "/opt/planls", "serve" }, "a list replaces the default")
+end)
+
+H.run("the Neovim 0.11 path: vim.lsp.config and vim.lsp.enable", function()
+  if vim.lsp.enable then
+    return -- exercised for real above
+  end
+  local configs, enabled = {}, {}
+  vim.lsp.config = setmetatable({}, {
+    __call = function(_, name, config)
+      configs[name] = config
+    end,
+  })
+  vim.lsp.enable = function(name)
+    table.insert(enabled, name)
+  end
+  local on_attach = function() end
+  local ok = planls.setup({
+    cmd = { nvim, "--version" },
+    today = "2027-01-10",
+    severity = { overdue = "error" },
+    on_attach = on_attach,
+    capabilities = { workspace = { didChangeWatchedFiles = { dynamicRegistration = true } } },
+    treesitter = false,
+  })
+  vim.lsp.config, vim.lsp.enable = nil, nil
+  H.equal(ok, true, "setup() succeeds on the 0.11 path")
+  H.equal(enabled, { "planls" }, "vim.lsp.enable('planls')")
+  local config = configs.planls or {}
+  H.equal(config.cmd, { nvim, "--version" }, "cmd")
+  H.equal(config.filetypes, { "plan" }, "filetypes")
+  H.equal(config.init_options, { today = "2027-01-10", severity = { overdue = "error" } }, "init_options")
+  H.equal(config.settings, { planls = { today = "2027-01-10", severity = { overdue = "error" } } }, "settings")
+  H.check(config.on_attach == on_attach, "on_attach is passed through")
+  H.equal(
+    config.capabilities and config.capabilities.workspace.didChangeWatchedFiles.dynamicRegistration,
+    true,
+    "capabilities are merged over Neovim's"
+  )
+  H.check(config.capabilities and config.capabilities.textDocument ~= nil, "Neovim's own capabilities stay")
+  local bufnr = vim.fn.bufadd(scratch .. "/roots/a/sub/deeper/x.plan")
+  local root
+  config.root_dir(bufnr, function(dir)
+    root = dir
+  end)
+  H.equal(root, scratch .. "/roots/a", "root_dir gives the nearest .git")
+  pcall(vim.api.nvim_del_augroup_by_name, "planls")
 end)
 
 H.run("nvim-treesitter registration", function()

@@ -228,8 +228,10 @@ local function attach_legacy(opts, bufnr)
       capabilities = capabilities(opts),
       on_attach = opts.on_attach,
       on_init = function(client)
-        -- Neovim 0.7 leaves this to the caller; the server re-reads today and severity from it.
-        client.notify("workspace/didChangeConfiguration", { settings = settings })
+        -- Neovim sends the settings after initialize itself from 0.10 on; before, the caller does.
+        if vim.fn.has("nvim-0.10") == 0 then
+          client.notify("workspace/didChangeConfiguration", { settings = settings })
+        end
         return true
       end,
       on_exit = function()
