@@ -255,6 +255,14 @@ pub fn interpret(
             Some(p @ 0..=100) => Ok(Typed::Percent(*p)),
             _ => invalid(value.span, format!("`{key}` goes from 0% to 100%")),
         },
+        // `progress: 40` means 40%: the fix is obvious.
+        (ValueType::Percent, ValueKind::Integer(Some(n @ 0..=100))) => Err((
+            value.span,
+            Problem::Invalid {
+                message: format!("`{key}` is a percentage: write `{n}%`"),
+                replacement: Some(format!("{n}%")),
+            },
+        )),
         (ValueType::Text, ValueKind::String(s)) => Ok(Typed::Text(s.text.clone())),
         (ValueType::Enum(words), ValueKind::Reference(r)) if r.lag.is_none() => {
             match words.iter().find(|w| **w == r.name.text) {
@@ -370,12 +378,21 @@ fn unknown_word(key: &str, word: &str, words: &'static [&'static str]) -> Proble
     let suggestion = closest(word, words.iter().copied());
     let choices = ValueType::Enum(words).describe();
     let message = match &suggestion {
-        Some(s) => format!("`{word}` is not a {key}; did you mean `{s}`? ({choices})"),
-        None => format!("`{word}` is not a {key}; use {choices}"),
+        Some(s) => format!("`{word}` is not {}; did you mean `{s}`? ({choices})", a(key)),
+        None => format!("`{word}` is not {}; use {choices}", a(key)),
     };
     Problem::Invalid {
         message,
         replacement: suggestion,
+    }
+}
+
+/// A word with its indefinite article: "a status", "an impact".
+fn a(word: &str) -> String {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {word}")
+    } else {
+        format!("a {word}")
     }
 }
 

@@ -9,6 +9,7 @@ pub mod index;
 pub mod risk;
 pub mod schedule;
 pub mod schema;
+pub mod validate;
 pub mod workspace;
 
 pub use chrono::NaiveDate;
@@ -19,6 +20,7 @@ pub use schedule::{ItemSchedule, ScheduleState};
 pub use workspace::{FileId, SourceFile, Workspace};
 
 use crate::syntax::Span;
+use facts::Facts;
 
 /// What the analysis needs beyond the texts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,7 +57,9 @@ pub struct Hover {
 /// The result of analysing a workspace.
 #[derive(Debug)]
 pub struct Analysis {
+    workspace: Workspace,
     index: Index,
+    facts: Facts,
     diagnostics: Vec<Diagnostic>,
     /// By item: the forecast of initiatives and milestones, `None` for other kinds.
     schedule: Vec<Option<ScheduleState>>,
@@ -70,6 +74,7 @@ pub struct Analysis {
 /// Analyses the whole workspace: every diagnostic in one run, in a deterministic order.
 pub fn analyze(workspace: &Workspace, _options: &Options) -> Analysis {
     let index = Index::build(workspace);
+    let (facts, value_issues) = Facts::build(workspace, &index);
     let mut diagnostics = Vec::new();
     for file in workspace.file_ids() {
         for error in &workspace.file(file).syntax.errors {
@@ -81,13 +86,16 @@ pub fn analyze(workspace: &Workspace, _options: &Options) -> Analysis {
             ));
         }
     }
+    validate::check(workspace, &index, &facts, &value_issues, &mut diagnostics);
     sort_diagnostics(&mut diagnostics);
     let schedule = vec![None; index.items.len()];
     let critical_paths = vec![Vec::new(); index.items.len()];
     let risks = vec![None; index.items.len()];
     let exposure = vec![Vec::new(); index.items.len()];
     Analysis {
+        workspace: workspace.clone(),
         index,
+        facts,
         diagnostics,
         schedule,
         critical_paths,
@@ -106,6 +114,16 @@ impl Analysis {
     /// Every diagnostic, ordered by file, position and code.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+
+    /// The workspace analysed; cheap to hold, its texts and models are shared.
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
+    /// What each item's fields mean.
+    pub fn facts(&self) -> &Facts {
+        &self.facts
     }
 
     pub fn index(&self) -> &Index {
