@@ -378,7 +378,10 @@ fn unknown_word(key: &str, word: &str, words: &'static [&'static str]) -> Proble
     let suggestion = closest(word, words.iter().copied());
     let choices = ValueType::Enum(words).describe();
     let message = match &suggestion {
-        Some(s) => format!("`{word}` is not {}; did you mean `{s}`? ({choices})", a(key)),
+        Some(s) => format!(
+            "`{word}` is not {}; did you mean `{s}`? ({choices})",
+            a(key)
+        ),
         None => format!("`{word}` is not {}; use {choices}", a(key)),
     };
     Problem::Invalid {

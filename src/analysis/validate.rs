@@ -72,12 +72,17 @@ impl Checker<'_> {
                 first.kind.with_article(),
             );
             diagnostics.push(
-                Diagnostic::new(Code::DuplicateDefinition, info.file, info.name_span, message)
-                    .with_related(
-                        first.file,
-                        first.name_span,
-                        format!("`{}` is first defined here", first.name),
-                    ),
+                Diagnostic::new(
+                    Code::DuplicateDefinition,
+                    info.file,
+                    info.name_span,
+                    message,
+                )
+                .with_related(
+                    first.file,
+                    first.name_span,
+                    format!("`{}` is first defined here", first.name),
+                ),
             );
         }
     }
@@ -104,12 +109,17 @@ impl Checker<'_> {
                 first.name, info.name,
             );
             diagnostics.push(
-                Diagnostic::new(Code::DuplicateDefinition, info.file, info.name_span, message)
-                    .with_related(
-                        first.file,
-                        first.name_span,
-                        format!("the program of this workspace, `{}`", first.name),
-                    ),
+                Diagnostic::new(
+                    Code::DuplicateDefinition,
+                    info.file,
+                    info.name_span,
+                    message,
+                )
+                .with_related(
+                    first.file,
+                    first.name_span,
+                    format!("the program of this workspace, `{}`", first.name),
+                ),
             );
         }
     }
@@ -152,10 +162,16 @@ impl Checker<'_> {
     }
 
     fn unresolved(&self, issue: &ValueIssue, name: &str, suggestion: Option<&str>) -> Diagnostic {
-        let value_type = self.value_type_at(issue);
+        let item = self.item_at(issue);
+        let value_type =
+            item.and_then(|item| schema::field_spec(item.kind, &issue.key).map(|spec| spec.value));
+        // Work never depends on itself: suggesting its own ID would only trade one error for another.
+        let is_work = matches!(value_type, Some(ValueType::Work { .. }));
+        let own_id = item.and_then(|i| i.id.as_ref()).map(|id| id.text.as_str());
+        let suggestion = suggestion.filter(|s| !(is_work && own_id == Some(*s)));
         let takes_person = value_type == Some(ValueType::Person);
-        let written_with_at = issue.span.start > 0
-            && self.text(issue.file).as_bytes()[issue.span.start - 1] == b'@';
+        let written_with_at =
+            issue.span.start > 0 && self.text(issue.file).as_bytes()[issue.span.start - 1] == b'@';
         let shown = |n: &str| {
             if takes_person {
                 format!("`@{n}`")
@@ -185,18 +201,16 @@ impl Checker<'_> {
         diagnostic
     }
 
-    /// The value type of the field an issue is in.
-    fn value_type_at(&self, issue: &ValueIssue) -> Option<ValueType> {
+    /// The item an issue is in.
+    fn item_at(&self, issue: &ValueIssue) -> Option<&Item> {
         // The innermost item: recovery may leave an item inside an unclosed block's span.
-        let item = self
-            .workspace
+        self.workspace
             .file(issue.file)
             .syntax
             .items
             .iter()
             .filter(|item| item.span.contains(issue.span.start))
-            .min_by_key(|item| item.span.len())?;
-        schema::field_spec(item.kind, &issue.key).map(|spec| spec.value)
+            .min_by_key(|item| item.span.len())
     }
 
     /// A fix that appends a minimal item of `kind` named `name` to the end of `file`.
@@ -535,10 +549,7 @@ mod tests {
             ),
             ("initiative a {}\n", "initiative a { owner: @x }\n"),
             ("initiative a { }\n", "initiative a { owner: @x }\n"),
-            (
-                "initiative a {\n}\n",
-                "initiative a {\n  owner: @x\n}\n",
-            ),
+            ("initiative a {\n}\n", "initiative a {\n  owner: @x\n}\n"),
             (
                 "initiative a \"A\"\n",
                 "initiative a \"A\" {\n  owner: @x\n}\n",
