@@ -53,6 +53,8 @@ pub enum Problem {
 /// A problem with one value, at its exact span.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValueIssue {
+    /// The item the value is written in.
+    pub item: ItemId,
     pub file: FileId,
     pub span: Span,
     pub key: String,
@@ -173,6 +175,7 @@ impl Facts {
                 for (n, value) in field.values.iter().enumerate() {
                     if n > 0 && !spec.list {
                         issues.push(ValueIssue {
+                            item: ItemId(i),
                             file: info.file,
                             span: value.span,
                             key: spec.key.to_string(),
@@ -189,6 +192,7 @@ impl Facts {
                     match interpret(spec.key, value, spec.value, index) {
                         Ok(t) => typed.push((t, value_span(value))),
                         Err((span, problem)) => issues.push(ValueIssue {
+                            item: ItemId(i),
                             file: info.file,
                             span,
                             key: spec.key.to_string(),

@@ -5,7 +5,9 @@
 
 pub mod diagnostic;
 pub mod facts;
+pub mod hover;
 pub mod index;
+pub mod queries;
 pub mod risk;
 pub mod schedule;
 pub mod schema;
@@ -15,6 +17,7 @@ pub mod workspace;
 pub use chrono::NaiveDate;
 pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
 pub use index::{Index, ItemId, ItemInfo, Location, ReferenceSite};
+pub use queries::Dependency;
 pub use risk::{RiskAssessment, RiskLevel};
 pub use schedule::{ItemSchedule, ScheduleState};
 pub use workspace::{FileId, SourceFile, Workspace};
@@ -60,6 +63,7 @@ pub struct Analysis {
     workspace: Workspace,
     index: Index,
     facts: Facts,
+    relations: queries::Relations,
     diagnostics: Vec<Diagnostic>,
     /// By item: the forecast of initiatives and milestones, `None` for other kinds.
     schedule: Vec<Option<ScheduleState>>,
@@ -92,9 +96,11 @@ pub fn analyze(workspace: &Workspace, _options: &Options) -> Analysis {
     let critical_paths = vec![Vec::new(); index.items.len()];
     let risks = vec![None; index.items.len()];
     let exposure = vec![Vec::new(); index.items.len()];
+    let relations = queries::Relations::build(&index, &facts);
     Analysis {
         workspace: workspace.clone(),
         index,
+        relations,
         facts,
         diagnostics,
         schedule,

@@ -23,10 +23,12 @@ pub fn check(
     value_issues: &[ValueIssue],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    let program = index.items.iter().position(|i| i.kind == Kind::Program);
     let checker = Checker {
         workspace,
         index,
         facts,
+        program_owner: program.and_then(|p| facts.of(ItemId(p)).item("owner")),
     };
     checker.duplicate_definitions(diagnostics);
     checker.second_programs(diagnostics);
@@ -46,6 +48,8 @@ struct Checker<'a> {
     workspace: &'a Workspace,
     index: &'a Index,
     facts: &'a Facts,
+    /// The owner of the workspace's program, who owns what nobody else does.
+    program_owner: Option<ItemId>,
 }
 
 impl Checker<'_> {
@@ -162,13 +166,11 @@ impl Checker<'_> {
     }
 
     fn unresolved(&self, issue: &ValueIssue, name: &str, suggestion: Option<&str>) -> Diagnostic {
-        let item = self.item_at(issue);
-        let value_type =
-            item.and_then(|item| schema::field_spec(item.kind, &issue.key).map(|spec| spec.value));
+        let info = self.index.item(issue.item);
+        let value_type = schema::field_spec(info.kind, &issue.key).map(|spec| spec.value);
         // Work never depends on itself: suggesting its own ID would only trade one error for another.
         let is_work = matches!(value_type, Some(ValueType::Work { .. }));
-        let own_id = item.and_then(|i| i.id.as_ref()).map(|id| id.text.as_str());
-        let suggestion = suggestion.filter(|s| !(is_work && own_id == Some(*s)));
+        let suggestion = suggestion.filter(|s| !(is_work && info.name == *s));
         let takes_person = value_type == Some(ValueType::Person);
         let written_with_at =
             issue.span.start > 0 && self.text(issue.file).as_bytes()[issue.span.start - 1] == b'@';
@@ -199,18 +201,6 @@ impl Checker<'_> {
             Diagnostic::new(Code::UnresolvedReference, issue.file, issue.span, message);
         diagnostic.fixes = diagnostic_fixes;
         diagnostic
-    }
-
-    /// The item an issue is in.
-    fn item_at(&self, issue: &ValueIssue) -> Option<&Item> {
-        // The innermost item: recovery may leave an item inside an unclosed block's span.
-        self.workspace
-            .file(issue.file)
-            .syntax
-            .items
-            .iter()
-            .filter(|item| item.span.contains(issue.span.start))
-            .min_by_key(|item| item.span.len())
     }
 
     /// A fix that appends a minimal item of `kind` named `name` to the end of `file`.
@@ -362,10 +352,7 @@ impl Checker<'_> {
                 );
             }
         }
-        let program = (0..self.index.items.len())
-            .map(ItemId)
-            .find(|&i| self.index.item(i).kind == Kind::Program);
-        if let Some(owner) = program.and_then(|p| self.facts.of(p).item("owner")) {
+        if let Some(owner) = self.program_owner {
             return (
                 self.index.item(owner).name.clone(),
                 ", the program owner".to_string(),

@@ -1,0 +1,56 @@
+//! Hover Markdown on the realistic multi-file program of `tests/fixtures/analysis/clean_program`:
+//! one snapshot of every item's hover, and hovers on references and names that resolve nowhere.
+
+use std::fs;
+use std::path::Path;
+
+use planls::analysis::{analyze, Analysis, NaiveDate, Options, Workspace};
+
+fn clean_program() -> Workspace {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analysis/clean_program");
+    let mut texts = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        texts.push((name, fs::read_to_string(&path).unwrap()));
+    }
+    Workspace::from_texts(texts)
+}
+
+fn analysis(workspace: &Workspace) -> Analysis {
+    // The fixture's `#! today:`.
+    let today = NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
+    analyze(workspace, &Options { today })
+}
+
+#[test]
+fn every_item_hovers_a_summary_of_itself() {
+    let workspace = clean_program();
+    let analysis = analysis(&workspace);
+    let mut all = String::new();
+    for info in analysis.items() {
+        let hover = analysis
+            .hover(info.file, info.name_span.start)
+            .expect("a definition has a hover");
+        all.push_str(&format!(
+            "===== {} {} ({})\n{}\n",
+            info.kind,
+            info.name,
+            workspace.file(info.file).path,
+            hover.markdown
+        ));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn a_reference_hovers_like_the_item_it_names() {
+    let workspace = clean_program();
+    let analysis = analysis(&workspace);
+    for site in &analysis.index().references {
+        let hover = analysis.hover(site.file, site.span.start).unwrap();
+        let item = analysis.lookup(&site.name).unwrap();
+        assert_eq!(hover.span, site.span);
+        assert_eq!(hover.markdown, analysis.describe(item), "at {}", site.name);
+    }
+}
