@@ -4,6 +4,7 @@
 //! diagnostics and answers the queries the server and the command line need.
 
 pub mod diagnostic;
+pub mod docs;
 pub mod facts;
 pub mod hover;
 pub mod index;
