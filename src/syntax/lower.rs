@@ -48,8 +48,9 @@ impl<'t> Lowerer<'t> {
         for child in node.children(&mut cursor) {
             match child.kind() {
                 "item" => {
-                    let item = self.item(child);
-                    self.file.items.push(item);
+                    if let Some(item) = self.item(child) {
+                        self.file.items.push(item);
+                    }
                 }
                 "field" => {
                     let field = self.field(child);
@@ -73,12 +74,24 @@ impl<'t> Lowerer<'t> {
         }
     }
 
-    fn item(&mut self, node: Node) -> Item {
+    fn item(&mut self, node: Node) -> Option<Item> {
         let kind_node = node
             .child_by_field_name("kind")
             .expect("an item starts with its kind");
-        let kind =
-            Kind::from_keyword(self.text(kind_node)).expect("the grammar only accepts kind words");
+        let Some(kind) = Kind::from_keyword(self.text(kind_node)) else {
+            // Recovery may invent a missing kind word before a stray title or block: the error
+            // is on the first line of what is there.
+            let raw = self.text(node);
+            let text = first_line(raw.trim_start());
+            let start = node.start_byte() + (raw.len() - raw.trim_start().len());
+            self.error(
+                Span::new(start, start + text.len()),
+                format!(
+                    "unexpected `{text}`: expected an item such as `initiative my_id {{ ... }}`"
+                ),
+            );
+            return None;
+        };
         let kind_span = span(kind_node);
         let id = node.child_by_field_name("name").map(|n| self.name(n));
         let title = node.child_by_field_name("title").map(|n| self.string(n));
@@ -119,7 +132,7 @@ impl<'t> Lowerer<'t> {
                 _ => {}
             }
         }
-        item
+        Some(item)
     }
 
     fn block(&mut self, node: Node, item: &Item) -> Block {
@@ -154,8 +167,9 @@ impl<'t> Lowerer<'t> {
                 }
                 "item" => {
                     // An item that error recovery put inside a block is still an item.
-                    let nested = self.item(child);
-                    self.file.items.push(nested);
+                    if let Some(nested) = self.item(child) {
+                        self.file.items.push(nested);
+                    }
                 }
                 _ if child.is_missing() => self.missing(child, Some(item)),
                 _ => {}
