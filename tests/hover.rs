@@ -1,4 +1,4 @@
-//! Hover Markdown on the realistic multi-file program of `tests/fixtures/analysis/clean_program`:
+//! Hover Markdown on the realistic multi-file program of `tests/fixtures/analysis/realistic_program`:
 //! one snapshot of every item's hover, and hovers on references and names that resolve nowhere.
 
 use std::fs;
@@ -6,8 +6,9 @@ use std::path::Path;
 
 use planls::analysis::{analyze, Analysis, NaiveDate, Options, Workspace};
 
-fn clean_program() -> Workspace {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analysis/clean_program");
+fn realistic_program() -> Workspace {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/analysis/realistic_program");
     let mut texts = Vec::new();
     for entry in fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -25,7 +26,7 @@ fn analysis(workspace: &Workspace) -> Analysis {
 
 #[test]
 fn every_item_hovers_a_summary_of_itself() {
-    let workspace = clean_program();
+    let workspace = realistic_program();
     let analysis = analysis(&workspace);
     let mut all = String::new();
     for info in analysis.items() {
@@ -45,7 +46,7 @@ fn every_item_hovers_a_summary_of_itself() {
 
 #[test]
 fn a_reference_hovers_like_the_item_it_names() {
-    let workspace = clean_program();
+    let workspace = realistic_program();
     let analysis = analysis(&workspace);
     for site in &analysis.index().references {
         let hover = analysis.hover(site.file, site.span.start).unwrap();

@@ -18,7 +18,6 @@ pub mod workspace;
 pub use chrono::NaiveDate;
 pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
 pub use index::{Index, ItemId, ItemInfo, Location, ReferenceSite};
-pub use queries::Dependency;
 pub use risk::{RiskAssessment, RiskLevel};
 pub use schedule::{ItemSchedule, ScheduleState};
 pub use workspace::{FileId, SourceFile, Workspace};
