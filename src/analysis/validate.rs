@@ -224,6 +224,9 @@ impl Checker<'_> {
         let mut first_key: HashMap<&str, Span> = HashMap::new();
         for field in &item.fields {
             let key = field.key.text.as_str();
+            if key.is_empty() {
+                continue; // a key recovery had to invent: a syntax error says so
+            }
             if schema::field_spec(info.kind, key).is_none() {
                 diagnostics.push(self.unknown_field(info, key, field.key.span));
                 continue;
@@ -470,15 +473,20 @@ fn add_field(text: &str, file: FileId, item: &Item, field: &str) -> Edit {
         (Some(first), _) if !text[after_open..first.span.start].contains('\n') => {
             insert(after_open, format!(" {field}"))
         }
+        // On its own line before the first field, so a comment after `{` stays where it is.
         (Some(first), _) => insert(
-            after_open,
-            format!("\n{}{field}", indentation(text, first.span.start)),
+            first.span.start,
+            format!("{field}\n{}", indentation(text, first.span.start)),
         ),
         (None, Some(close)) if !text[after_open..close.start].contains('\n') => Edit {
             file,
             span: Span::new(after_open, close.start),
             new_text: format!(" {field} "),
         },
+        (None, Some(close)) => {
+            let line_start = text[..close.start].rfind('\n').map_or(0, |i| i + 1);
+            insert(line_start, format!("{item_indent}  {field}\n"))
+        }
         (None, _) => insert(after_open, format!("\n{item_indent}  {field}")),
     }
 }
@@ -546,6 +554,18 @@ mod tests {
                 "initiative a {\n  team: t\n",
                 "initiative a {\n  owner: @x\n  team: t\n",
             ),
+            (
+                "initiative a { # why\n  team: t\n}\n",
+                "initiative a { # why\n  owner: @x\n  team: t\n}\n",
+            ),
+            (
+                "initiative a { # why\n}\n",
+                "initiative a { # why\n  owner: @x\n}\n",
+            ),
+            (
+                "  initiative a {\n  }\n",
+                "  initiative a {\n    owner: @x\n  }\n",
+            ),
         ];
         for (text, expected) in cases {
             let item = first_item(text);
@@ -585,6 +605,24 @@ mod tests {
         assert_eq!(apply("a", &edit), "a\n\nperson p \"p\"\n");
         let edit = append("", FileId(0), "person p \"p\"");
         assert_eq!(apply("", &edit), "person p \"p\"\n");
+    }
+
+    #[test]
+    fn a_key_that_recovery_invented_is_not_an_unknown_field() {
+        let text = "initiative a { owner: @x depends_on: b,\n  status: done }\n";
+        let workspace = crate::analysis::Workspace::from_texts([("a.plan", text)]);
+        let options = crate::analysis::Options {
+            today: chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+        };
+        let analysis = crate::analysis::analyze(&workspace, &options);
+        assert!(analysis
+            .diagnostics()
+            .iter()
+            .any(|d| d.code == Code::SyntaxError));
+        assert!(!analysis
+            .diagnostics()
+            .iter()
+            .any(|d| d.code == Code::UnknownField));
     }
 
     #[test]
