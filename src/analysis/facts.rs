@@ -434,9 +434,12 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 
 /// The candidate closest to `word` by edit distance, when close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let limit = |c: &str| (word.len().max(c.len()) / 3).max(1);
     candidates
-        .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(distance, c)| *distance <= (word.len().max(c.len()) / 3).max(1) && *distance > 0)
+        // The distance is at least the difference in length: skip the hopeless cheaply.
+        .filter(|c| word.len().abs_diff(c.len()) <= limit(c))
+        .map(|c| (strsim::osa_distance(word, c), c))
+        .filter(|(distance, c)| *distance <= limit(c) && *distance > 0)
         .min()
         .map(|(_, c)| c.to_string())
 }
