@@ -5,6 +5,7 @@
 
 pub mod diagnostic;
 pub mod facts;
+pub mod graph;
 pub mod index;
 pub mod risk;
 pub mod schedule;
@@ -13,6 +14,7 @@ pub mod workspace;
 
 pub use chrono::NaiveDate;
 pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
+pub use graph::{Dependency, DependencyGraph};
 pub use index::{Index, ItemId, ItemInfo, Location, ReferenceSite};
 pub use risk::{RiskAssessment, RiskLevel};
 pub use schedule::{ItemSchedule, ScheduleState};
@@ -59,12 +61,14 @@ pub struct Analysis {
     diagnostics: Vec<Diagnostic>,
     /// By item: the forecast of initiatives and milestones, `None` for other kinds.
     schedule: Vec<Option<ScheduleState>>,
-    /// By item: the chain of least-slack predecessors of each milestone, ending with the milestone.
+    /// By item: the chain of least-slack predecessors of each milestone, ending with the milestone;
+    /// for the program (when it has an end), the chain of the work that ends last.
     critical_paths: Vec<Vec<ItemId>>,
     /// By item: the score of a risk with a likelihood and an impact.
     risks: Vec<Option<RiskAssessment>>,
     /// By item: the open risks on it or on anything it transitively depends on, highest score first.
     exposure: Vec<Vec<ItemId>>,
+    graph: DependencyGraph,
 }
 
 /// Analyses the whole workspace: every diagnostic in one run, in a deterministic order.
@@ -81,6 +85,10 @@ pub fn analyze(workspace: &Workspace, _options: &Options) -> Analysis {
             ));
         }
     }
+    let (facts, _value_issues) = facts::Facts::build(workspace, &index);
+    // The dependency graph, with its diagnostics.
+    let graph = DependencyGraph::build(&index, &facts);
+    diagnostics.extend(graph.diagnostics(workspace, &index));
     sort_diagnostics(&mut diagnostics);
     let schedule = vec![None; index.items.len()];
     let critical_paths = vec![Vec::new(); index.items.len()];
@@ -93,6 +101,7 @@ pub fn analyze(workspace: &Workspace, _options: &Options) -> Analysis {
         critical_paths,
         risks,
         exposure,
+        graph,
     }
 }
 
@@ -159,8 +168,15 @@ impl Analysis {
     }
 
     /// A milestone's critical path: its least-slack predecessors, first to last, then the milestone.
+    /// For the program, when it has an end: the chain of least-slack predecessors of the work that
+    /// ends last, ending with that work.
     pub fn critical_path(&self, milestone: ItemId) -> &[ItemId] {
         &self.critical_paths[milestone.0]
+    }
+
+    /// The `depends_on` and `requires` references: what an item waits for and what waits for it.
+    pub fn dependency_graph(&self) -> &DependencyGraph {
+        &self.graph
     }
 
     /// The score and level of a risk item with a likelihood and an impact.
