@@ -9,6 +9,7 @@ pub mod graph;
 pub mod index;
 pub mod risk;
 pub mod schedule;
+mod schedule_checks;
 pub mod schema;
 pub mod workspace;
 
@@ -72,7 +73,7 @@ pub struct Analysis {
 }
 
 /// Analyses the whole workspace: every diagnostic in one run, in a deterministic order.
-pub fn analyze(workspace: &Workspace, _options: &Options) -> Analysis {
+pub fn analyze(workspace: &Workspace, options: &Options) -> Analysis {
     let index = Index::build(workspace);
     let mut diagnostics = Vec::new();
     for file in workspace.file_ids() {
@@ -86,12 +87,20 @@ pub fn analyze(workspace: &Workspace, _options: &Options) -> Analysis {
         }
     }
     let (facts, _value_issues) = facts::Facts::build(workspace, &index);
-    // The dependency graph, with its diagnostics.
+    // The dependency graph and the forecast, with their diagnostics.
     let graph = DependencyGraph::build(&index, &facts);
+    let forecast = schedule::Forecast::compute(&index, &facts, &graph);
     diagnostics.extend(graph.diagnostics(workspace, &index));
+    diagnostics.extend(schedule_checks::diagnostics(
+        workspace,
+        &index,
+        &facts,
+        &graph,
+        &forecast,
+        options.today,
+    ));
     sort_diagnostics(&mut diagnostics);
-    let schedule = vec![None; index.items.len()];
-    let critical_paths = vec![Vec::new(); index.items.len()];
+    let (schedule, critical_paths) = forecast.into_parts();
     let risks = vec![None; index.items.len()];
     let exposure = vec![Vec::new(); index.items.len()];
     Analysis {
