@@ -87,9 +87,10 @@ pub fn analyze(workspace: &Workspace, options: &Options) -> Analysis {
         }
     }
     let (facts, _value_issues) = facts::Facts::build(workspace, &index);
-    // The dependency graph and the forecast, with their diagnostics.
+    // The dependency graph, the forecast and risk, with their diagnostics.
     let graph = DependencyGraph::build(&index, &facts);
     let forecast = schedule::Forecast::compute(&index, &facts, &graph);
+    let risk = risk::RiskReport::compute(&index, &facts, &graph);
     diagnostics.extend(graph.diagnostics(workspace, &index));
     diagnostics.extend(schedule_checks::diagnostics(
         workspace,
@@ -99,17 +100,16 @@ pub fn analyze(workspace: &Workspace, options: &Options) -> Analysis {
         &forecast,
         options.today,
     ));
+    diagnostics.extend(risk.diagnostics(&index, &facts));
     sort_diagnostics(&mut diagnostics);
     let (schedule, critical_paths) = forecast.into_parts();
-    let risks = vec![None; index.items.len()];
-    let exposure = vec![Vec::new(); index.items.len()];
     Analysis {
         index,
         diagnostics,
         schedule,
         critical_paths,
-        risks,
-        exposure,
+        risks: risk.risks,
+        exposure: risk.exposure,
         graph,
     }
 }
