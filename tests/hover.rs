@@ -55,3 +55,36 @@ fn a_reference_hovers_like_the_item_it_names() {
         assert_eq!(hover.markdown, analysis.describe(item), "at {}", site.name);
     }
 }
+
+/// The spec's example: a blocked dependency, a reference that names nothing, a milestone whose
+/// requirements end after its date, and work with no start of its own.
+#[test]
+fn the_spec_example_hovers_its_trouble() {
+    let text = include_str!("fixtures/spec_example.plan");
+    let workspace = Workspace::from_texts([("spec.plan", text)]);
+    let analysis = analyze(
+        &workspace,
+        &Options {
+            today: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+        },
+    );
+    let mut all = String::new();
+    for name in [
+        "tokenization",
+        "vault_upgrade",
+        "beta",
+        "pci_audit",
+        "maria",
+        "payments",
+    ] {
+        let info = analysis.item(analysis.lookup(name).unwrap());
+        let hover = analysis.hover(info.file, info.name_span.start).unwrap();
+        all.push_str(&format!("===== {name}\n{}\n", hover.markdown));
+    }
+    let missing = text.find("identity.sso").unwrap();
+    let hover = analysis
+        .hover(workspace.find("spec.plan").unwrap(), missing + 3)
+        .unwrap();
+    all.push_str(&format!("===== identity.sso\n{}", hover.markdown));
+    insta::assert_snapshot!(all);
+}

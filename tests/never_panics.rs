@@ -148,7 +148,10 @@ fn exercise(workspace: &Workspace, hover_everywhere: bool) -> Analysis {
     for n in 0..analysis.items().len() {
         let item = ItemId(n);
         analysis.describe(item);
-        analysis.dependencies(item);
+        analysis.dependencies(item).count();
+        analysis.dependents(item);
+        analysis.milestones_fed(item);
+        analysis.status(item);
         analysis.downstream(item);
         analysis.upstream(item);
         analysis.references(item, true);

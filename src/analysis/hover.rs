@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::analysis::facts::closest;
+use crate::analysis::graph::Dependency;
 use crate::analysis::index::ItemId;
 use crate::analysis::schedule::ScheduleState;
 use crate::analysis::schema;
@@ -304,8 +305,8 @@ impl Analysis {
         self.dependency_lines(item, "Depends on", lines);
         let dependents: Vec<String> = self
             .dependents(item)
-            .iter()
-            .map(|&d| self.label_with_status(d))
+            .into_iter()
+            .map(|d| self.label_with_status(d))
             .collect();
         if !dependents.is_empty() {
             lines.add("Needed by", dependents.join(", "));
@@ -335,17 +336,34 @@ impl Analysis {
             Some(ScheduleState::Scheduled(s)) => {
                 let forecast = s.end;
                 let mut text = forecast.to_string();
-                match date.map(|d| (forecast - d).num_days()) {
-                    Some(slip) if slip > 0 => {
+                // The day the last of what it requires is done, lags included; cancelled work
+                // is left out of the forecast.
+                let ready = self
+                    .dependencies(item)
+                    .filter(|d| self.status(d.dependency) != Some("cancelled"))
+                    .filter_map(|d| match self.schedule(d.dependency) {
+                        Some(ScheduleState::Scheduled(r)) => {
+                            Some(r.end + chrono::Days::new(d.lag_days.max(0) as u64))
+                        }
+                        _ => None,
+                    })
+                    .max();
+                // Slack is the margin between that day and the latest the milestone may be.
+                let slack = match (ready, s.latest_finish) {
+                    (Some(ready), Some(limit)) => Some((limit - ready).num_days()),
+                    _ => s.slack,
+                };
+                match (date.map(|d| (forecast - d).num_days()), slack) {
+                    (Some(slip), _) if slip > 0 => {
                         write!(text, ", slips {} past its date", days_text(slip)).unwrap()
                     }
-                    _ => match s.slack {
-                        Some(slack) if slack >= 0 => {
-                            write!(text, ", {} of slack", days_text(slack)).unwrap()
-                        }
-                        Some(slack) => write!(text, ", {} late", days_text(-slack)).unwrap(),
-                        None => {}
-                    },
+                    (_, Some(slack)) if slack < 0 => {
+                        write!(text, ", {} late", days_text(-slack)).unwrap()
+                    }
+                    (_, Some(slack)) if ready.is_some() => {
+                        write!(text, ", {} of slack", days_text(slack)).unwrap()
+                    }
+                    _ => {}
                 }
                 lines.add("Forecast", text);
             }
@@ -437,14 +455,14 @@ impl Analysis {
     }
 
     fn dependency_lines(&self, item: ItemId, heading: &str, lines: &mut Lines) {
-        let dependencies = self.dependencies(item);
+        let dependencies: Vec<&Dependency> = self.dependencies(item).collect();
         if dependencies.is_empty() {
             return;
         }
         lines.add(heading, String::new());
         for d in dependencies {
-            let mut text = self.label_with_status(d.item);
-            if let Some(ScheduleState::Scheduled(s)) = self.schedule(d.item) {
+            let mut text = self.label_with_status(d.dependency);
+            if let Some(ScheduleState::Scheduled(s)) = self.schedule(d.dependency) {
                 write!(text, ", ends {}", s.end).unwrap();
             }
             if d.lag_days > 0 {

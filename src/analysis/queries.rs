@@ -2,34 +2,16 @@
 //! depends on it, what a person owns and leads, who is on a team and what work it has.
 
 use crate::analysis::facts::Facts;
+use crate::analysis::graph::Dependency;
 use crate::analysis::index::{Index, ItemId};
 use crate::analysis::schema::{self, ValueType};
 use crate::analysis::Analysis;
-use crate::syntax::{Kind, Span};
-
-/// One thing an item depends on (`depends_on`) or requires (`requires`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Dependency {
-    pub item: ItemId,
-    /// The lag after it, in days (0 without one).
-    pub lag_days: i64,
-    /// Where the reference is written.
-    pub span: Span,
-}
-
-/// The key that lists what an item of `kind` waits for.
-fn dependency_key(kind: Kind) -> Option<&'static str> {
-    match kind {
-        Kind::Initiative => Some("depends_on"),
-        Kind::Milestone => Some("requires"),
-        _ => None,
-    }
-}
+use crate::syntax::Kind;
 
 /// The reverse of the facts' references, built once per analysis: by item, who points at it.
+/// (Dependencies and dependents come from the [`DependencyGraph`](super::DependencyGraph).)
 #[derive(Clone, Debug, Default)]
 pub struct Relations {
-    dependents: Vec<Vec<ItemId>>,
     owned: Vec<Vec<ItemId>>,
     led: Vec<Vec<ItemId>>,
     members: Vec<Vec<ItemId>>,
@@ -42,7 +24,6 @@ impl Relations {
     pub fn build(index: &Index, facts: &Facts) -> Relations {
         let n = index.items.len();
         let mut r = Relations {
-            dependents: vec![Vec::new(); n],
             owned: vec![Vec::new(); n],
             led: vec![Vec::new(); n],
             members: vec![Vec::new(); n],
@@ -53,11 +34,6 @@ impl Relations {
         for from in (0..n).map(ItemId) {
             let info = index.item(from);
             let f = facts.of(from);
-            if let Some(key) = dependency_key(info.kind) {
-                for (to, _, _) in f.items(key) {
-                    r.dependents[to.0].push(from);
-                }
-            }
             if let Some(owner) = f.item("owner") {
                 r.owned[owner.0].push(from);
             }
@@ -90,12 +66,7 @@ impl Relations {
                 Kind::Program | Kind::Milestone => {}
             }
         }
-        for list in [
-            &mut r.dependents,
-            &mut r.members,
-            &mut r.teams_of,
-            &mut r.risks_on,
-        ] {
+        for list in [&mut r.members, &mut r.teams_of, &mut r.risks_on] {
             for ids in list.iter_mut() {
                 ids.sort();
                 ids.dedup();
@@ -106,38 +77,35 @@ impl Relations {
 }
 
 impl Analysis {
-    /// What `item` waits for: an initiative's `depends_on`, a milestone's `requires`, as written
-    /// (references that resolve to an initiative or a milestone).
-    pub fn dependencies(&self, item: ItemId) -> Vec<Dependency> {
-        let Some(key) = dependency_key(self.item(item).kind) else {
-            return Vec::new();
-        };
-        self.facts
-            .of(item)
-            .items(key)
-            .map(|(item, lag_days, span)| Dependency {
-                item,
-                lag_days,
-                span,
-            })
-            .collect()
+    /// What `item` waits for: an initiative's `depends_on`, a milestone's `requires`, in text
+    /// order (references that resolve to an initiative or a milestone, with their lags).
+    pub fn dependencies(&self, item: ItemId) -> impl Iterator<Item = &Dependency> + '_ {
+        self.graph.upstream(item).map(|(_, d)| d)
     }
 
-    /// The initiatives and milestones that depend on or require `item` directly, in workspace order.
-    pub fn dependents(&self, item: ItemId) -> &[ItemId] {
-        &self.relations.dependents[item.0]
+    /// The initiatives and milestones that depend on or require `item` directly, in workspace
+    /// order, each once.
+    pub fn dependents(&self, item: ItemId) -> Vec<ItemId> {
+        let mut dependents: Vec<ItemId> = self
+            .graph
+            .downstream(item)
+            .map(|(_, d)| d.dependent)
+            .collect();
+        dependents.sort();
+        dependents.dedup();
+        dependents
     }
 
     /// Everything `item` transitively depends on, nearest first, each once.
     pub fn upstream(&self, item: ItemId) -> Vec<ItemId> {
         self.walk(item, |a, i| {
-            a.dependencies(i).into_iter().map(|d| d.item).collect()
+            a.dependencies(i).map(|d| d.dependency).collect()
         })
     }
 
     /// Everything that transitively depends on `item`, nearest first, each once.
     pub fn downstream(&self, item: ItemId) -> Vec<ItemId> {
-        self.walk(item, |a, i| a.dependents(i).to_vec())
+        self.walk(item, |a, i| a.dependents(i))
     }
 
     /// The milestones `item` feeds: those downstream of it.
@@ -264,24 +232,16 @@ risk audit "Audit" { owner: @maria affects: tokens, beta }
     fn dependencies_and_dependents_follow_depends_on_and_requires() {
         let a = analysis(&[("a.plan", PLAN)]);
         let id = |n| a.lookup(n).unwrap();
-        let deps = a.dependencies(id("tokens"));
+        let deps: Vec<_> = a.dependencies(id("tokens")).collect();
         assert_eq!(deps.len(), 1);
-        assert_eq!((deps[0].item, deps[0].lag_days), (id("vault"), 7));
-        assert_eq!(names(&a, a.dependents(id("vault"))), ["tokens", "ui"]);
-        assert_eq!(names(&a, a.dependents(id("beta"))), ["ga"]);
-        assert_eq!(
-            names(
-                &a,
-                &a.dependencies(id("beta"))
-                    .iter()
-                    .map(|d| d.item)
-                    .collect::<Vec<_>>()
-            ),
-            ["ui", "sso"]
-        );
+        assert_eq!((deps[0].dependency, deps[0].lag_days), (id("vault"), 7));
+        assert_eq!(names(&a, &a.dependents(id("vault"))), ["tokens", "ui"]);
+        assert_eq!(names(&a, &a.dependents(id("beta"))), ["ga"]);
+        let required: Vec<_> = a.dependencies(id("beta")).map(|d| d.dependency).collect();
+        assert_eq!(names(&a, &required), ["ui", "sso"]);
         assert_eq!(names(&a, &a.upstream(id("ui"))), ["tokens", "vault"]);
         assert_eq!(names(&a, &a.milestones_fed(id("vault"))), ["beta", "ga"]);
-        assert!(a.dependencies(id("audit")).is_empty());
+        assert_eq!(a.dependencies(id("audit")).count(), 0);
     }
 
     #[test]
