@@ -88,3 +88,51 @@ fn the_spec_example_hovers_its_trouble() {
     all.push_str(&format!("===== identity.sso\n{}", hover.markdown));
     insta::assert_snapshot!(all);
 }
+
+/// Hovers walk the graph without recursion and keep long lists short: on a chain of 100,000
+/// items, the person who owns them all, the first and the last item and the milestone at the end.
+#[test]
+fn hovers_on_a_chain_of_100_000_items_stay_short() {
+    const LENGTH: usize = 100_000;
+    let mut text =
+        String::from("person p \"P\"\nrisk r { owner: @p likelihood: 4 impact: 4 affects: w0 }\n");
+    text.push_str("initiative w0 { owner: @p start: 2027-01-04 duration: 1d }\n");
+    for i in 1..LENGTH {
+        text.push_str(&format!(
+            "initiative w{i} {{ owner: @p duration: 1d depends_on: w{} }}\n",
+            i - 1
+        ));
+    }
+    text.push_str(&format!(
+        "milestone end {{ date: 2400-01-01 requires: w{} }}\n",
+        LENGTH - 1
+    ));
+    let workspace = Workspace::from_texts([("chain.plan", text.as_str())]);
+    let analysis = analysis(&workspace);
+    let file = workspace.find("chain.plan").unwrap();
+    let hover = |name: &str| {
+        let info = analysis.item(analysis.lookup(name).unwrap());
+        analysis.hover(file, info.name_span.start).unwrap().markdown
+    };
+
+    let person = hover("p");
+    assert!(person.ends_with("  - and 99989 more\n"), "{person}");
+    let first = hover("w0");
+    assert!(
+        first.contains("- **Feeds:** `end`, 2400-01-01\n"),
+        "{first}"
+    );
+    let last = hover(&format!("w{}", LENGTH - 1));
+    assert!(
+        last.contains("- **Exposure:** 1 open risk\n  - `r`: critical, score 16, on `w0`\n"),
+        "{last}"
+    );
+    let milestone = hover("end");
+    assert!(
+        milestone.contains(
+            "- **Critical path:** `w0` → `w1` → `w2` → … (99994 more) … → `w99997` → `w99998` → `w99999` → `end`\n"
+        ),
+        "{milestone}"
+    );
+    assert!(milestone.len() < 2_000, "{milestone}");
+}

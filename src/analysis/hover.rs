@@ -15,6 +15,9 @@ use crate::syntax::Kind;
 /// How many of an item's exposure risks a hover lists.
 const TOP_RISKS: usize = 3;
 
+/// How many entries of a list a hover shows before it says how many more there are.
+const MAX_LISTED: usize = 12;
+
 impl Analysis {
     /// The hover at `offset` in `file`: about the item named there (defined or referenced), a
     /// reference that names nothing, a key or a kind word. `None` elsewhere.
@@ -232,7 +235,7 @@ impl Analysis {
             .map(|&p| self.person_label(p))
             .collect();
         if !members.is_empty() {
-            lines.add("Members", members.join(", "));
+            lines.add("Members", listing(members, ", "));
         }
         lines.add_opt("Channel", facts.text("channel").map(escape));
         let work = self.team_work(team);
@@ -240,7 +243,7 @@ impl Analysis {
             lines.add("Work", String::new());
             for (status, items) in work {
                 let labels: Vec<String> = items.iter().map(|&i| self.label(i)).collect();
-                lines.sub(format!("{}: {}", words(status), labels.join(", ")));
+                lines.sub(format!("{}: {}", words(status), listing(labels, ", ")));
             }
         }
     }
@@ -254,8 +257,8 @@ impl Analysis {
             .collect();
         match teams.len() {
             0 => {}
-            1 => lines.add("Team", teams.join(", ")),
-            _ => lines.add("Teams", teams.join(", ")),
+            1 => lines.add("Team", listing(teams, ", ")),
+            _ => lines.add("Teams", listing(teams, ", ")),
         }
         lines.add_opt("Role", facts.text("role").map(escape));
         lines.add_opt("Email", facts.text("email").map(escape));
@@ -265,18 +268,19 @@ impl Analysis {
             .map(|&t| self.label(t))
             .collect();
         if !led.is_empty() {
-            lines.add("Leads", led.join(", "));
+            lines.add("Leads", listing(led, ", "));
         }
         let owned = self.owned_by(person);
         if !owned.is_empty() {
             lines.add("Owns", String::new());
-            for &item in owned {
+            for &item in owned.iter().take(MAX_LISTED) {
                 lines.sub(format!(
                     "{} {}",
                     self.item(item).kind,
                     self.label_with_status(item)
                 ));
             }
+            lines.more(owned.len());
         }
     }
 
@@ -309,7 +313,7 @@ impl Analysis {
             .map(|d| self.label_with_status(d))
             .collect();
         if !dependents.is_empty() {
-            lines.add("Needed by", dependents.join(", "));
+            lines.add("Needed by", listing(dependents, ", "));
         }
         let milestones: Vec<String> = self
             .milestones_fed(item)
@@ -320,7 +324,7 @@ impl Analysis {
             })
             .collect();
         if !milestones.is_empty() {
-            lines.add("Feeds", milestones.join("; "));
+            lines.add("Feeds", listing(milestones, "; "));
         }
         self.exposure_lines(item, lines);
         lines.add_opt("Link", facts.text("link").map(escape));
@@ -374,10 +378,17 @@ impl Analysis {
         }
         let path = self.critical_path(item);
         if !path.is_empty() {
-            let names: Vec<String> = path
-                .iter()
-                .map(|&i| format!("`{}`", self.item(i).name))
-                .collect();
+            let name = |i: &ItemId| format!("`{}`", self.item(*i).name);
+            let names: Vec<String> = if path.len() <= MAX_LISTED {
+                path.iter().map(name).collect()
+            } else {
+                // The start and the end of a long path say where it comes from and goes to.
+                let head = path[..3].iter().map(name);
+                let tail = path[path.len() - 4..].iter().map(name);
+                head.chain([format!("… ({} more) …", path.len() - 7)])
+                    .chain(tail)
+                    .collect()
+            };
             lines.add("Critical path", names.join(" → "));
         }
         self.dependency_lines(item, "Requires", lines);
@@ -414,7 +425,7 @@ impl Analysis {
             .map(|(i, _, _)| self.label_with_status(i))
             .collect();
         if !affects.is_empty() {
-            lines.add("Affects", affects.join(", "));
+            lines.add("Affects", listing(affects, ", "));
         }
         lines.add(
             "Mitigation",
@@ -460,7 +471,7 @@ impl Analysis {
             return;
         }
         lines.add(heading, String::new());
-        for d in dependencies {
+        for d in dependencies.iter().take(MAX_LISTED) {
             let mut text = self.label_with_status(d.dependency);
             if let Some(ScheduleState::Scheduled(s)) = self.schedule(d.dependency) {
                 write!(text, ", ends {}", s.end).unwrap();
@@ -470,6 +481,7 @@ impl Analysis {
             }
             lines.sub(text);
         }
+        lines.more(dependencies.len());
     }
 
     /// The open risks on an item and upstream of it, highest first, each with where it bites.
@@ -506,7 +518,7 @@ impl Analysis {
                 .map(|(i, _, _)| format!("`{}`", self.item(i).name))
                 .collect();
             if !on.is_empty() && on != [format!("`{}`", self.item(item).name)] {
-                write!(text, ", on {}", on.join(", ")).unwrap();
+                write!(text, ", on {}", listing(on, ", ")).unwrap();
             }
             lines.sub(text);
         }
@@ -578,6 +590,24 @@ impl Lines {
     fn sub(&mut self, text: String) {
         writeln!(self.0, "  - {text}").unwrap();
     }
+
+    /// After the first [`MAX_LISTED`] of `total` sub-items: how many were left out.
+    fn more(&mut self, total: usize) {
+        if total > MAX_LISTED {
+            self.sub(format!("and {} more", total - MAX_LISTED));
+        }
+    }
+}
+
+/// At most [`MAX_LISTED`] entries joined by `separator`, then how many more there are.
+fn listing(mut entries: Vec<String>, separator: &str) -> String {
+    let more = entries.len().saturating_sub(MAX_LISTED);
+    entries.truncate(MAX_LISTED);
+    let mut text = entries.join(separator);
+    if more > 0 {
+        write!(text, "{separator}and {more} more").unwrap();
+    }
+    text
 }
 
 /// An enum word as words: `in_progress` reads "in progress".
