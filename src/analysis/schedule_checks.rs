@@ -605,3 +605,52 @@ impl Context<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{analyze, Code, NaiveDate, Options, Workspace};
+
+    /// The text after applying the first fix of the diagnostic with `code`.
+    fn fixed(text: &str, code: Code) -> String {
+        let workspace = Workspace::from_texts([("t.plan", text)]);
+        let options = Options {
+            today: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+        };
+        let analysis = analyze(&workspace, &options);
+        let diagnostic = analysis
+            .diagnostics()
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("no {code} in {:?}", analysis.diagnostics()));
+        let mut after = text.to_string();
+        let mut edits = diagnostic.fixes[0].edits.clone();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        for edit in edits {
+            after.replace_range(edit.span.start..edit.span.end, &edit.new_text);
+        }
+        after
+    }
+
+    #[test]
+    fn a_duration_that_disagrees_is_fixed_to_what_start_and_end_make() {
+        let text = "initiative a { start: 2027-02-01 end: 2027-02-17 duration: 2w }\n";
+        assert_eq!(
+            fixed(text, Code::InconsistentDates),
+            "initiative a { start: 2027-02-01 end: 2027-02-17 duration: 17d }\n"
+        );
+        let text = "initiative a { start: 2027-02-01 end: 2027-02-21 duration: 2w }\n";
+        assert_eq!(
+            fixed(text, Code::InconsistentDates),
+            "initiative a { start: 2027-02-01 end: 2027-02-21 duration: 3w }\n"
+        );
+    }
+
+    #[test]
+    fn a_cancelled_dependency_is_fixed_by_removing_it() {
+        let text = "initiative gone { status: cancelled }\ninitiative a { depends_on: gone + 1w, b }\ninitiative b { }\n";
+        assert_eq!(
+            fixed(text, Code::DependsOnCancelled),
+            "initiative gone { status: cancelled }\ninitiative a { depends_on: b }\ninitiative b { }\n"
+        );
+    }
+}
