@@ -87,9 +87,6 @@ impl Extent {
                 start: Some(s),
                 days: days_between(s, e) + 1,
             },
-            (_, _, Some(days)) if days < 1 => {
-                missing("its duration is 0 days: give at least `1d`", "no duration")
-            }
             (Some(s), None, Some(days)) => Extent::Known {
                 start: Some(s),
                 days,
@@ -659,10 +656,11 @@ mod tests {
 
     #[test]
     fn a_zero_duration_is_not_scheduled() {
+        // `0d` is an invalid value, so the item has no duration at all.
         let state = forecast("initiative none { start: 2027-01-04 duration: 0d }\n");
         assert_eq!(
             state("none"),
-            "unscheduled: its duration is 0 days: give at least `1d`"
+            "unscheduled: no duration: give `duration` or `end`"
         );
     }
 
