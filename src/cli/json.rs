@@ -73,3 +73,46 @@ pub fn write_diagnostics(
     writeln!(out)?;
     out.flush()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{Code, Workspace};
+    use crate::syntax::Span;
+
+    #[test]
+    fn positions_are_one_based_characters_and_related_places_name_their_file() {
+        let workspace = Workspace::from_texts([
+            ("a.plan", "initiative x {}\n"),
+            ("b.plan", "# Zoë 😀\ninitiative x {}\n"),
+        ]);
+        let files = SourceFiles::new(&workspace);
+        let b = workspace.find("b.plan").unwrap();
+        let a = workspace.find("a.plan").unwrap();
+        // `x` in b.plan is at byte 23: the first line is 11 bytes but 8 characters.
+        let diagnostic = Diagnostic::new(
+            Code::DuplicateDefinition,
+            b,
+            Span::new(23, 24),
+            "`x` is defined twice",
+        )
+        .with_related(a, Span::new(11, 12), "first defined here");
+        let json = serde_json::to_value(to_json(&files, &diagnostic)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "file": "b.plan",
+                "line": 2,
+                "column": 12,
+                "end_line": 2,
+                "end_column": 13,
+                "severity": "error",
+                "code": "duplicate-definition",
+                "message": "`x` is defined twice",
+                "related": [
+                    {"file": "a.plan", "line": 1, "column": 12, "message": "first defined here"}
+                ]
+            })
+        );
+    }
+}

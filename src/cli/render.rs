@@ -208,3 +208,64 @@ pub fn summary(diagnostics: &[Diagnostic], file_count: usize) -> String {
         format!("{} in {files}", parts.join(", "))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Code;
+
+    fn diagnostic(code: Code) -> Diagnostic {
+        Diagnostic::new(code, FileId(0), Span::new(0, 1), "message")
+    }
+
+    #[test]
+    fn the_summary_counts_each_severity_in_words() {
+        assert_eq!(summary(&[], 0), "no problems in 0 files");
+        assert_eq!(summary(&[], 1), "no problems in 1 file");
+        let found = [
+            diagnostic(Code::SyntaxError),
+            diagnostic(Code::UnresolvedReference),
+            diagnostic(Code::MissingOwner),
+            diagnostic(Code::BlockedUpstream),
+        ];
+        assert_eq!(summary(&found, 3), "2 errors, 1 warning, 1 hint in 3 files");
+    }
+
+    #[test]
+    fn related_places_and_fixes_are_drawn_with_the_diagnostic() {
+        let workspace = Workspace::from_texts([
+            ("a.plan", "initiative x {}\n"),
+            ("b.plan", "initiative x {}\n"),
+        ]);
+        let files = SourceFiles::new(&workspace);
+        let diagnostic = Diagnostic::new(
+            Code::DuplicateDefinition,
+            FileId(1),
+            Span::new(11, 12),
+            "`x` is defined twice",
+        )
+        .with_related(FileId(0), Span::new(11, 12), "first defined here")
+        .with_fix(crate::analysis::Fix {
+            title: "rename to `x_2`".into(),
+            edits: Vec::new(),
+        });
+        let mut out = Vec::new();
+        write_diagnostics(&mut out, &files, &[diagnostic], Style::Rich, false).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "error[duplicate-definition]: `x` is defined twice\n  \
+             ┌─ b.plan:1:12\n  \
+             │\n\
+             1 │ initiative x {}\n  \
+             │            ^\n  \
+             │\n  \
+             ┌─ a.plan:1:12\n  \
+             │\n\
+             1 │ initiative x {}\n  \
+             │            - first defined here\n  \
+             │\n  \
+             = help: rename to `x_2`\n\n"
+        );
+    }
+}
