@@ -623,3 +623,15 @@ fn item_ids_written(text: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// The example in README.md is a plan that checks clean.
+#[test]
+fn the_readme_example_checks_clean() {
+    let readme = fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
+    let start = readme.find("```plan\n").expect("README.md has a plan example") + 8;
+    let end = start + readme[start..].find("```").unwrap();
+    let dir = folder(&[("readme.plan", readme[start..end].as_bytes())]);
+    let run = planls(dir.path(), &["check", "--today", "2027-01-04"]);
+    assert_eq!(run.code, Some(0), "{}", run.stdout);
+    assert_eq!(run.stdout, "no problems in 1 file\n");
+}
