@@ -628,7 +628,10 @@ fn item_ids_written(text: &str) -> Vec<String> {
 #[test]
 fn the_readme_example_checks_clean() {
     let readme = fs::read_to_string(Path::new(ROOT).join("README.md")).unwrap();
-    let start = readme.find("```plan\n").expect("README.md has a plan example") + 8;
+    let start = readme
+        .find("```plan\n")
+        .expect("README.md has a plan example")
+        + 8;
     let end = start + readme[start..].find("```").unwrap();
     let dir = folder(&[("readme.plan", readme[start..end].as_bytes())]);
     let run = planls(dir.path(), &["check", "--today", "2027-01-04"]);
