@@ -633,7 +633,7 @@ fn the_readme_example_checks_clean() {
         .expect("README.md has a plan example")
         + 8;
     let end = start + readme[start..].find("```").unwrap();
-    let dir = folder(&[("readme.plan", readme[start..end].as_bytes())]);
+    let dir = folder(&[("readme.plan", &readme.as_bytes()[start..end])]);
     let run = planls(dir.path(), &["check", "--today", "2027-01-04"]);
     assert_eq!(run.code, Some(0), "{}", run.stdout);
     assert_eq!(run.stdout, "no problems in 1 file\n");
