@@ -638,3 +638,25 @@ fn the_readme_example_checks_clean() {
     assert_eq!(run.code, Some(0), "{}", run.stdout);
     assert_eq!(run.stdout, "no problems in 1 file\n");
 }
+
+/// `planls check | head -1`: a reader that goes away is not a crash, and the status still
+/// says whether there were errors.
+#[test]
+fn a_closed_pipe_keeps_the_exit_status() {
+    // Enough diagnostics to fill a pipe's buffer many times over.
+    let text: String = (0..3000)
+        .map(|i| format!("person p{i} {{ role: }}\n"))
+        .collect();
+    let dir = folder(&[("many.plan", text.as_bytes())]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_planls"))
+        .args(["check", "--today", "2027-01-04"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
