@@ -1,3 +1,5 @@
-fn main() {
-    println!("planls {}", env!("CARGO_PKG_VERSION"));
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    planls::cli::main(planls::cli::Cli::parse())
 }

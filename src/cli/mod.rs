@@ -1,1 +1,182 @@
-//! The command line: `planls check`, and later `schedule` and `export`.
+//! The command line: argument parsing and the commands. `main.rs` only calls [`main`].
+//!
+//! Each command lives in its own module; add one by adding a variant to [`Command`].
+
+mod check;
+mod json;
+mod render;
+mod walk;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Exit status: no error diagnostic.
+pub const EXIT_OK: u8 = 0;
+/// Exit status: at least one error diagnostic.
+pub const EXIT_ERRORS: u8 = 1;
+/// Exit status: the command could not run for some input (a missing path, a file that is not UTF-8).
+pub const EXIT_TROUBLE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "planls",
+    version,
+    about = "A language server and command-line checker for program plans (.plan files)",
+    long_about = "A language server and command-line checker for program plans: programs, teams, \
+people, initiatives, milestones and risks written in `.plan` files.\n\n\
+`planls check` reads every .plan file it is given as one workspace and reports syntax errors, \
+unresolved references, dependency cycles, schedule risks and the other diagnostics of the \
+plan language.",
+    after_help = "Run `planls check --help` for the checker's options."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check .plan files and report their diagnostics
+    #[command(
+        long_about = "Check .plan files and report their diagnostics.\n\n\
+All the files given, and every *.plan file under the folders given, form one workspace: an item \
+defined in one file may be referenced from any other.",
+        after_help = "Exit status:\n  \
+0  no error (warnings and hints do not fail the check)\n  \
+1  at least one error diagnostic\n  \
+2  the check could not run for some input: a missing path, a file that is not UTF-8 or \
+cannot be read, a folder without .plan files, or a bad option. The other files are still \
+checked and reported.",
+        after_long_help = "Exit status:\n  \
+0  no error (warnings and hints do not fail the check)\n  \
+1  at least one error diagnostic\n  \
+2  the check could not run for some input: a missing path, a file that is not UTF-8 or \
+cannot be read, a folder without .plan files, or a bad option. The other files are still \
+checked and reported.\n\n\
+Examples:\n  \
+planls check                                  check every .plan file under the current folder\n  \
+planls check plans/ --today 2027-01-04        the same answer on any day, for CI\n  \
+planls check program.plan --format json       one JSON array, for tools"
+    )]
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check. Folders are searched for *.plan files, leaving out hidden
+    /// folders and files that .gitignore (or .ignore) excludes; a file named here is checked
+    /// whatever its extension. [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// How to print diagnostics: `human` (source lines and carets), `short` (one line each),
+    /// or `json` (one JSON array on stdout, for tools)
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// The date that counts as today, YYYY-MM-DD, for `overdue` and other date checks; give it
+    /// in CI so a check gives the same answer on any day [default: the current local date]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    pub today: Option<NaiveDate>,
+
+    /// When to colour human output: `auto` colours only when stdout is a terminal and NO_COLOR
+    /// is not set
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style: file:line:column, the source line and carets under the span
+    Human,
+    /// One line per diagnostic: file:line:column: severity[code]: message
+    Short,
+    /// One JSON array of diagnostics on stdout
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Parses `--today`: exactly `YYYY-MM-DD`, and a day that exists.
+fn parse_today(text: &str) -> Result<NaiveDate, String> {
+    let well_formed = text.len() == 10
+        && text.char_indices().all(|(i, c)| match i {
+            4 | 7 => c == '-',
+            _ => c.is_ascii_digit(),
+        });
+    if !well_formed {
+        return Err(format!(
+            "`{text}` is not a date: write it as YYYY-MM-DD, like 2027-01-04"
+        ));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("`{text}` is not a day on the calendar"))
+}
+
+/// Runs the parsed command line with the process's real stdout and stderr.
+pub fn main(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Check(args) => {
+            let color = match args.color {
+                ColorWhen::Always => true,
+                ColorWhen::Never => false,
+                ColorWhen::Auto => {
+                    io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                }
+            };
+            let today = args
+                .today
+                .unwrap_or_else(|| chrono::Local::now().date_naive());
+            let stdout = io::stdout().lock();
+            let stderr = io::stderr().lock();
+            ExitCode::from(finish(check::run(&args, today, color, stdout, stderr)))
+        }
+    }
+}
+
+/// Turns an output error into exit status 2. (A closed stdout, as in `planls check | head`, is
+/// not an error: `check::run` still returns the status of the check.)
+fn finish(result: io::Result<u8>) -> u8 {
+    result.unwrap_or_else(|error| {
+        let _ = writeln!(io::stderr(), "planls: cannot write the output: {error}");
+        EXIT_TROUBLE
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn today_must_be_an_existing_day_written_in_full() {
+        assert_eq!(
+            parse_today("2027-01-04"),
+            Ok(NaiveDate::from_ymd_opt(2027, 1, 4).unwrap())
+        );
+        for bad in ["2027-1-4", "04/01/2027", "2027-01-04x", "tomorrow", ""] {
+            assert!(
+                parse_today(bad).unwrap_err().contains("YYYY-MM-DD"),
+                "{bad}"
+            );
+        }
+        assert!(parse_today("2027-02-30")
+            .unwrap_err()
+            .contains("not a day on the calendar"));
+    }
+}
