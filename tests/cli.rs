@@ -543,7 +543,10 @@ const RECOVERY_ERROR_LINES: &[(&str, &[u64])] = &[
     ("Lag without a duration", &[1]),
     ("Garbage inside a block", &[1]),
     // Each unclosed `{` is reported on its own line.
-    ("Two unclosed blocks in a row keep their own fields", &[1, 2]),
+    (
+        "Two unclosed blocks in a row keep their own fields",
+        &[1, 2],
+    ),
     ("Misspelled kind word", &[2]),
     ("Field of a non-kind key outside any block", &[1]),
     ("At sign without a name", &[1]),
