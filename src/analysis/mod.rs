@@ -3,8 +3,10 @@
 //! Input: a [`Workspace`] of texts and [`Options`]; output: an [`Analysis`] that holds the
 //! diagnostics and answers the queries the server and the command line need.
 
+pub mod completion;
 pub mod diagnostic;
 pub mod index;
+pub mod rename;
 pub mod schedule;
 pub mod schema;
 pub mod workspace;
