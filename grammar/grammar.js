@@ -3,9 +3,9 @@
  * @license MIT
  *
  * The grammar is purely syntactic and deliberately forgiving: an unclosed
- * block, an item without an ID, a field without a value and a field outside
- * any item all still parse into their nodes, so that one break never hides
- * the items after it. The Rust lowering turns those shapes into syntax
+ * block, an item without an ID and a field without a value still parse into
+ * their nodes, so that one break never hides the items after it. The Rust
+ * lowering turns those shapes, and tree-sitter's ERROR nodes, into syntax
  * errors with messages in the user's words.
  */
 
@@ -26,25 +26,49 @@ module.exports = grammar({
     // Inside a block, a kind word may start a key (`team:`) or, when the
     // block was left unclosed, a new item (`team payments`): the token after
     // it decides.
-    [$.block],
+    [$._closed_block, $._open_block],
+    // Where a run of fields ends and the next item begins is decided by the
+    // token after the kind word.
+    [$.source_file],
+    [$._open_block],
     // After `key:` an identifier may be the value or, when the value is
     // missing, the next key: the token after it decides.
     [$.field],
   ],
 
   rules: {
-    source_file: $ => repeat(choice($.item, $.field)),
+    // A field outside any item is kept as a `field` (the lowering reports it),
+    // but only where it cannot belong to an unclosed block: after an item
+    // whose block is open, only another item may follow.
+    source_file: $ => seq(
+      repeat($.field),
+      repeat(choice(
+        seq(alias($._closed_item, $.item), repeat($.field)),
+        alias($._open_item, $.item),
+      )),
+    ),
 
-    item: $ => prec.right(seq(
+    _closed_item: $ => prec.right(seq(
+      $._item_header,
+      optional(field('body', alias($._closed_block, $.block))),
+    )),
+
+    _open_item: $ => seq(
+      $._item_header,
+      field('body', alias($._open_block, $.block)),
+    ),
+
+    _item_header: $ => prec.right(seq(
       field('kind', $.kind),
       optional(field('name', $.identifier)),
       optional(field('title', $._string)),
-      optional(field('body', $.block)),
     )),
 
     kind: _ => choice(...KINDS),
 
-    block: $ => seq('{', repeat($.field), optional('}')),
+    _closed_block: $ => seq('{', repeat($.field), '}'),
+
+    _open_block: $ => seq('{', repeat($.field)),
 
     field: $ => seq(
       field('key', $._key),

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::analysis::schema;
 use crate::analysis::workspace::{FileId, Workspace};
 use crate::syntax::{Kind, Span, ValueKind};
 
@@ -78,10 +79,16 @@ impl Index {
                     item_id
                 });
                 for field in &item.fields {
+                    // A bare word names an item only where the key takes references;
+                    // elsewhere it is an enum word (`status: blocked`).
+                    let takes_references = schema::field_spec(item.kind, &field.key.text)
+                        .is_some_and(|spec| !spec.value.reference_kinds().is_empty());
                     for value in &field.values {
                         let (name, is_person) = match &value.kind {
                             ValueKind::Person(name) => (name, true),
-                            ValueKind::Reference(reference) => (&reference.name, false),
+                            ValueKind::Reference(reference) if takes_references => {
+                                (&reference.name, false)
+                            }
                             _ => continue,
                         };
                         index.references.push(ReferenceSite {

@@ -5,8 +5,10 @@
 
 pub mod completion;
 pub mod diagnostic;
+pub mod facts;
 pub mod index;
 pub mod rename;
+pub mod risk;
 pub mod schedule;
 pub mod schema;
 pub mod workspace;
@@ -14,6 +16,7 @@ pub mod workspace;
 pub use chrono::NaiveDate;
 pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
 pub use index::{Index, ItemId, ItemInfo, Location, ReferenceSite};
+pub use risk::{RiskAssessment, RiskLevel};
 pub use schedule::{ItemSchedule, ScheduleState};
 pub use workspace::{FileId, SourceFile, Workspace};
 
@@ -56,6 +59,14 @@ pub struct Hover {
 pub struct Analysis {
     index: Index,
     diagnostics: Vec<Diagnostic>,
+    /// By item: the forecast of initiatives and milestones, `None` for other kinds.
+    schedule: Vec<Option<ScheduleState>>,
+    /// By item: the chain of least-slack predecessors of each milestone, ending with the milestone.
+    critical_paths: Vec<Vec<ItemId>>,
+    /// By item: the score of a risk with a likelihood and an impact.
+    risks: Vec<Option<RiskAssessment>>,
+    /// By item: the open risks on it or on anything it transitively depends on, highest score first.
+    exposure: Vec<Vec<ItemId>>,
 }
 
 /// Analyses the whole workspace: every diagnostic in one run, in a deterministic order.
@@ -73,7 +84,18 @@ pub fn analyze(workspace: &Workspace, _options: &Options) -> Analysis {
         }
     }
     sort_diagnostics(&mut diagnostics);
-    Analysis { index, diagnostics }
+    let schedule = vec![None; index.items.len()];
+    let critical_paths = vec![Vec::new(); index.items.len()];
+    let risks = vec![None; index.items.len()];
+    let exposure = vec![Vec::new(); index.items.len()];
+    Analysis {
+        index,
+        diagnostics,
+        schedule,
+        critical_paths,
+        risks,
+        exposure,
+    }
 }
 
 fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
@@ -131,6 +153,33 @@ impl Analysis {
             role: SymbolRole::Reference,
             item: self.index.lookup(&site.name),
         })
+    }
+
+    /// The forecast of an initiative or milestone; `None` for other kinds.
+    pub fn schedule(&self, item: ItemId) -> Option<&ScheduleState> {
+        self.schedule[item.0].as_ref()
+    }
+
+    /// A milestone's critical path: its least-slack predecessors, first to last, then the milestone.
+    pub fn critical_path(&self, milestone: ItemId) -> &[ItemId] {
+        &self.critical_paths[milestone.0]
+    }
+
+    /// The score and level of a risk item with a likelihood and an impact.
+    pub fn risk(&self, item: ItemId) -> Option<RiskAssessment> {
+        self.risks[item.0]
+    }
+
+    /// The open risks on `item` or on anything it transitively depends on, highest score first.
+    pub fn exposure(&self, item: ItemId) -> &[ItemId] {
+        &self.exposure[item.0]
+    }
+
+    /// The item whose ID is at `span` in `file`.
+    pub fn item_defined_at(&self, file: FileId, span: Span) -> Option<ItemId> {
+        (0..self.index.items.len())
+            .map(ItemId)
+            .find(|&id| self.item(id).file == file && self.item(id).name_span == span)
     }
 
     /// Where the name under `offset` is defined.

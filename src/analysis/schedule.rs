@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 pub enum ScheduleState {
     Scheduled(ItemSchedule),
     /// Too little information to schedule; `reason` says what is missing, in the user's words.
-    Unscheduled { reason: String },
+    Unscheduled {
+        reason: String,
+    },
 }
 
 /// Forecast dates of a scheduled item. For a milestone, `start` and `end` are its forecast day.

@@ -5,11 +5,14 @@
 use tree_sitter::{Node, Tree};
 
 use super::model::*;
+use super::LineIndex;
 
 pub(super) fn lower(tree: &Tree, text: &str) -> PlanFile {
     let mut lowerer = Lowerer {
         text,
         file: PlanFile::default(),
+        lines: None,
+        last_unexpected_line: None,
     };
     lowerer.top_level(tree.root_node());
     lowerer
@@ -23,6 +26,9 @@ pub(super) fn lower(tree: &Tree, text: &str) -> PlanFile {
 struct Lowerer<'t> {
     text: &'t str,
     file: PlanFile,
+    /// Built on the first error only: clean files never pay for it.
+    lines: Option<LineIndex>,
+    last_unexpected_line: Option<usize>,
 }
 
 fn span(node: Node) -> Span {
@@ -48,35 +54,92 @@ impl<'t> Lowerer<'t> {
         for child in node.children(&mut cursor) {
             match child.kind() {
                 "item" => {
-                    let item = self.item(child);
-                    self.file.items.push(item);
+                    if let Some(item) = self.item(child) {
+                        self.file.items.push(item);
+                    }
                 }
-                "field" => {
-                    let field = self.field(child);
-                    self.error(
-                        field.key.span,
-                        format!(
-                            "`{}:` is outside any item; fields go inside an item's `{{ }}` block",
-                            field.key.text
-                        ),
-                    );
-                    self.file.stray_fields.push(field);
-                }
+                "field" => self.stray_field(child),
                 "comment" => self.file.comments.push(span(child)),
                 "ERROR" => {
-                    self.unexpected(child, None);
+                    // Text right after an unclosed block was most likely meant for that block.
+                    let open_item = self
+                        .file
+                        .items
+                        .last()
+                        .filter(|i| i.body.as_ref().is_some_and(|b| b.close.is_none()))
+                        .filter(|i| i.span.end <= child.start_byte())
+                        .cloned();
+                    self.unexpected(child, open_item.as_ref());
                     self.top_level(child);
                 }
-                _ if child.is_missing() => self.missing(child, None),
+                _ if child.is_missing() => self.missing(child, None, None),
                 _ => {}
             }
         }
     }
 
-    fn item(&mut self, node: Node) -> Item {
+    /// A field outside any item: one message for it, and the rest of its line follows from it.
+    fn stray_field(&mut self, node: Node) {
+        let key_node = node
+            .child_by_field_name("key")
+            .expect("a field starts with its key");
+        let key = self.text(key_node);
+        let message = match misspelled_kind(key) {
+            // `initiativ b { ... }`: a typo in the kind word, not a field at all.
+            Some(kind) if node.has_error() => {
+                format!("`{key}` is not a kind of item; did you mean `{kind}`?")
+            }
+            _ if node.has_error() => format!(
+                "unexpected `{key}`: an item starts with one of program, team, person, initiative, milestone, risk"
+            ),
+            _ => format!("`{key}:` is outside any item; fields go inside an item's `{{ }}` block"),
+        };
+        self.error(span(key_node), message);
+        self.last_unexpected_line = Some(self.line_of(node.start_byte()));
+        let field = self.field(node);
+        self.file.stray_fields.push(field);
+    }
+
+    /// `team: payments` outside any block parses as an item `team` with a stray `:`; it is a field.
+    fn stray_field_in_item(&mut self, node: Node, kind_node: Node) -> Option<Field> {
+        let colon = kind_node
+            .next_sibling()
+            .filter(|n| n.is_error() && self.text(*n).trim() == ":")?;
+        let key = self.name(kind_node);
+        let values = node
+            .child_by_field_name("name")
+            .map(|n| {
+                let name = self.name(n);
+                Value {
+                    span: name.span,
+                    kind: ValueKind::Reference(Reference { name, lag: None }),
+                }
+            })
+            .into_iter()
+            .collect();
+        Some(Field {
+            key,
+            colon: span(colon),
+            values,
+            span: span(node),
+        })
+    }
+
+    fn item(&mut self, node: Node) -> Option<Item> {
         let kind_node = node
             .child_by_field_name("kind")
             .expect("an item starts with its kind");
+        if let Some(field) = self.stray_field_in_item(node, kind_node) {
+            self.error(
+                field.key.span,
+                format!(
+                    "`{}:` is outside any item; fields go inside an item's `{{ }}` block",
+                    field.key.text
+                ),
+            );
+            self.file.stray_fields.push(field);
+            return None;
+        }
         let kind =
             Kind::from_keyword(self.text(kind_node)).expect("the grammar only accepts kind words");
         let kind_span = span(kind_node);
@@ -115,18 +178,18 @@ impl<'t> Lowerer<'t> {
                     self.unexpected(child, Some(&item));
                     self.top_level(child);
                 }
-                _ if child.is_missing() => self.missing(child, Some(&item)),
+                _ if child.is_missing() => self.missing(child, Some(&item), None),
                 _ => {}
             }
         }
-        item
+        Some(item)
     }
 
     fn block(&mut self, node: Node, item: &Item) -> Block {
         let open = node.child(0).map(span).unwrap_or_else(|| span(node));
         let close = (0..node.child_count())
             .rev()
-            .filter_map(|i| node.child(i as u32))
+            .filter_map(|i| node.child(i))
             .find(|c| c.kind() == "}" && !c.is_missing())
             .map(span);
         if close.is_none() {
@@ -154,10 +217,11 @@ impl<'t> Lowerer<'t> {
                 }
                 "item" => {
                     // An item that error recovery put inside a block is still an item.
-                    let nested = self.item(child);
-                    self.file.items.push(nested);
+                    if let Some(nested) = self.item(child) {
+                        self.file.items.push(nested);
+                    }
                 }
-                _ if child.is_missing() => self.missing(child, Some(item)),
+                _ if child.is_missing() => self.missing(child, Some(item), None),
                 _ => {}
             }
         }
@@ -169,7 +233,7 @@ impl<'t> Lowerer<'t> {
             .expect("a field starts with its key");
         let key = self.name(key_node);
         let colon = (0..node.child_count())
-            .filter_map(|i| node.child(i as u32))
+            .filter_map(|i| node.child(i))
             .find(|c| c.kind() == ":")
             .map(span)
             .unwrap_or(Span::new(key.span.end, key.span.end));
@@ -185,11 +249,13 @@ impl<'t> Lowerer<'t> {
             match child.kind() {
                 "comment" => self.file.comments.push(span(child)),
                 "ERROR" => self.unexpected(child, None),
-                _ if child.is_missing() => self.missing(child, None),
+                _ if child.is_missing() => self.missing(child, None, Some(&key)),
                 _ => {}
             }
         }
-        if values.is_empty() && !node.has_error() {
+        // When an error follows right after `key:`, that error is the message.
+        let error_follows = node.next_sibling().is_some_and(|n| n.is_error());
+        if values.is_empty() && !node.has_error() && !error_follows {
             self.error(
                 key.span.cover(colon),
                 format!("missing value after `{}:`", key.text),
@@ -204,6 +270,9 @@ impl<'t> Lowerer<'t> {
     }
 
     fn value(&mut self, node: Node) -> Option<Value> {
+        if node.is_missing() {
+            return None;
+        }
         let text = self.text(node);
         let kind = match node.kind() {
             "string" | "multiline_string" => ValueKind::String(self.string(node)),
@@ -212,11 +281,16 @@ impl<'t> Lowerer<'t> {
             "integer" => ValueKind::Integer(text.parse().ok()),
             "percent" => ValueKind::Percent(text.trim_end_matches('%').parse().ok()),
             "person_reference" => {
-                let name = node.child_by_field_name("name")?;
+                let name = node
+                    .child_by_field_name("name")
+                    .filter(|n| !n.is_missing())?;
                 ValueKind::Person(self.name(name))
             }
             "reference" => {
-                let name = self.name(node.child_by_field_name("name")?);
+                let name = self.name(
+                    node.child_by_field_name("name")
+                        .filter(|n| !n.is_missing())?,
+                );
                 let lag = node.child_by_field_name("lag").map(|lag| Lag {
                     duration: self.duration(lag),
                     span: span(lag),
@@ -296,71 +370,152 @@ impl<'t> Lowerer<'t> {
         }
     }
 
-    /// One message for an ERROR node, in the user's words.
+    /// One message for an ERROR node, in the user's words. `item` is the item whose block the
+    /// error is in (or the unclosed item just before it).
     fn unexpected(&mut self, node: Node, item: Option<&Item>) {
         // Only the tokens before the first item or field that recovery kept are the break.
-        let mut end = node.start_byte();
-        let mut first_token = None;
-        let mut second_token = None;
-        let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
-            if matches!(child.kind(), "item" | "field") {
-                break;
-            }
-            if child.kind() == "comment" {
-                self.file.comments.push(span(child));
-                continue;
-            }
-            end = child.end_byte();
-            if first_token.is_none() {
-                first_token = Some(child);
-            } else if second_token.is_none() {
-                second_token = Some(child);
-            }
-        }
-        let Some(first) = first_token else { return };
-        let broken = Span::new(node.start_byte(), end);
-        let first_text = self.text(first);
-        let message = if first.kind() == "}" || first_text == "}" {
-            "unexpected `}`: there is no open block to close".to_string()
-        } else if is_word(first_text)
-            && second_token.is_some_and(|n| !matches!(self.text(n), ":" | "{"))
-        {
-            if item.is_some() {
-                format!(
-                    "expected `:` after `{first_text}`; a field is written `{first_text}: value`"
-                )
+        let mut tokens = Vec::new();
+        self.leading_tokens(node, &mut tokens);
+        let (Some(first), Some(last)) = (tokens.first().copied(), tokens.last().copied()) else {
+            return;
+        };
+        let mut broken = Span::new(first.start_byte(), last.end_byte());
+        // An unclosed `"""` lexes as an empty string `""` and a stray `"`.
+        let unclosed_triple = self.text[broken.start..].starts_with("\"\"\"")
+            || (self.text[broken.start..].starts_with('"')
+                && self.text[..broken.start].ends_with("\"\""));
+        if unclosed_triple {
+            let start = if self.text[broken.start..].starts_with("\"\"\"") {
+                broken.start
             } else {
-                format!(
-                    "unexpected `{}`: expected an item such as `initiative my_id {{ ... }}`",
-                    first_line(self.text.get(broken.start..broken.end).unwrap_or(""))
-                )
-            }
+                broken.start - 2
+            };
+            let end = self.text[start..]
+                .find('\n')
+                .map_or(self.text.len(), |i| start + i);
+            broken = Span::new(start, end);
+        }
+        let line = self.line_of(broken.start);
+        if self.last_unexpected_line == Some(line) {
+            return; // one break, one message: the rest of the line follows from the first
+        }
+        self.last_unexpected_line = Some(line);
+        let text = |n: Node| &self.text[n.start_byte()..n.end_byte()];
+        let first_text = text(first);
+        let second_text = tokens.get(1).map(|&n| text(n));
+        let where_ = item.map(|i| format!(" in {}", describe_item(i)));
+        let message = if unclosed_triple {
+            "unterminated `\"\"\"` string: close it with `\"\"\"`".to_string()
+        } else if first_text == "}" {
+            "unexpected `}`: there is no open block to close".to_string()
+        } else if first_text == "," {
+            "expected another value after `,`; remove the trailing comma".to_string()
+        } else if first_text == "+" {
+            "expected a lag after `+`, like `+ 1w` or `+ 3d`".to_string()
+        } else if first_text == "@" {
+            "expected a person's ID right after `@`, like `@ana`".to_string()
+        } else if first_text.starts_with('-')
+            && self.text[..broken.start].ends_with(|c: char| c.is_ascii_digit())
+        {
+            "dates are written YYYY-MM-DD, like `2027-01-04`".to_string()
+        } else if is_word(first_text) && second_text == Some(":") && item.is_none() {
+            format!("`{first_text}:` is outside any item; fields go inside an item's `{{ }}` block")
+        } else if let Some(kind) =
+            misspelled_kind(first_text).filter(|_| item.is_none() || second_text != Some(":"))
+        {
+            format!("`{first_text}` is not a kind of item; did you mean `{kind}`?")
         } else if is_word(first_text) && item.is_some() {
             format!("expected `:` after `{first_text}`; a field is written `{first_text}: value`")
-        } else if item.is_some() {
+        } else if is_word(first_text) {
             format!(
-                "unexpected `{}` in {}: expected a field such as `owner: @name`",
-                first_line(self.text(first)),
-                describe_item(item.expect("checked"))
+                "unexpected `{first_text}`: an item starts with one of program, team, person, initiative, milestone, risk"
             )
         } else {
-            format!(
-                "unexpected `{}`: expected an item (program, team, person, initiative, milestone, risk) or a field",
-                first_line(self.text(first))
-            )
+            let snippet = first_line(&self.text[broken.start..broken.end]);
+            match where_ {
+                Some(where_) => format!(
+                    "unexpected `{snippet}`{where_}: expected a field (`key: value`) or `}}`"
+                ),
+                None => format!(
+                    "unexpected `{snippet}`: expected an item such as `initiative my_id {{ ... }}`"
+                ),
+            }
         };
         self.error(broken, message);
     }
 
-    fn missing(&mut self, node: Node, item: Option<&Item>) {
+    /// The leaf tokens of an ERROR node up to the first item or field that recovery kept.
+    fn leading_tokens<'n>(&mut self, node: Node<'n>, tokens: &mut Vec<Node<'n>>) -> bool {
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            match child.kind() {
+                "item" | "field" => return false,
+                "comment" => self.file.comments.push(span(child)),
+                _ if child.child_count() > 0 && (child.is_error() || child.kind() == "ERROR") => {
+                    if !self.leading_tokens(child, tokens) {
+                        return false;
+                    }
+                }
+                _ if child.child_count() > 0 => {
+                    // A partial node inside an error: its leaves are the text that broke.
+                    let mut inner = child.walk();
+                    let leaves: Vec<_> = child.children(&mut inner).collect();
+                    for leaf in leaves {
+                        if leaf.child_count() == 0 {
+                            tokens.push(leaf);
+                        }
+                    }
+                }
+                _ => tokens.push(child),
+            }
+        }
+        true
+    }
+
+    fn line_of(&mut self, offset: usize) -> usize {
+        let text = self.text;
+        self.lines
+            .get_or_insert_with(|| LineIndex::new(text))
+            .line(offset)
+    }
+
+    fn missing(&mut self, node: Node, item: Option<&Item>, key: Option<&Name>) {
         let what = node.kind();
-        let message = match (what, item) {
-            ("}", Some(item)) => format!("expected `}}` to close {}", describe_item(item)),
+        if what != "}" {
+            let line = self.line_of(node.start_byte());
+            if self.last_unexpected_line == Some(line) {
+                return;
+            }
+            self.last_unexpected_line = Some(line);
+        }
+        let message = match (what, item, key) {
+            ("}", Some(item), _) => format!("expected `}}` to close {}", describe_item(item)),
+            (":", _, Some(key)) => format!(
+                "expected `:` after `{}`; a field is written `{}: value`",
+                key.text, key.text
+            ),
+            ("identifier", _, _) => "expected a name here".to_string(),
             _ => format!("expected `{what}` here"),
         };
-        self.error(span(node), message);
+        // A missing `:` is the key's problem: point at the key.
+        let at = match (what, key) {
+            (":", Some(key)) => key.span,
+            _ => span(node),
+        };
+        self.error(at, message);
     }
+}
+
+/// The kind word a misspelled word most likely meant.
+fn misspelled_kind(word: &str) -> Option<Kind> {
+    Kind::ALL
+        .into_iter()
+        .map(|k| (strsim::damerau_levenshtein(word, k.keyword()), k))
+        .filter(|(distance, k)| {
+            *distance > 0 && *distance <= 2 && k.keyword().len() > *distance + 2
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, k)| k)
 }
 
 fn describe_item(item: &Item) -> String {

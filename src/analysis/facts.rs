@@ -1,0 +1,453 @@
+//! What each item's fields mean: every value checked against the schema's type for its key,
+//! references resolved. The validation reports the [`ValueIssue`]s; the graph, schedule and risk
+//! read the [`Facts`], which hold only the values that made sense.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::analysis::index::{Index, ItemId};
+use crate::analysis::schema::{self, ValueType, LEVELS};
+use crate::analysis::workspace::{FileId, Workspace};
+use crate::syntax::{Kind, Span, Value, ValueKind};
+
+/// A value that made sense for its field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Typed {
+    Date(NaiveDate),
+    Days(i64),
+    Percent(i64),
+    Text(String),
+    /// An enum word, as spelled in the schema.
+    Word(&'static str),
+    /// A likelihood or impact, 1 to 5.
+    Level(u8),
+    /// A resolved reference of an accepted kind, with its lag in days (0 without one).
+    Item {
+        id: ItemId,
+        lag_days: i64,
+    },
+}
+
+/// Why a value did not make sense.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// `invalid-value`; `replacement` is the obvious fix, when there is one.
+    Invalid {
+        message: String,
+        replacement: Option<String>,
+    },
+    /// `unresolved-reference`; `suggestion` is the closest ID of an accepted kind.
+    Unresolved {
+        name: String,
+        suggestion: Option<String>,
+    },
+    /// `wrong-kind`: the name resolves, but to an item the field does not accept.
+    WrongKind {
+        name: String,
+        found: ItemId,
+        expected: &'static [Kind],
+    },
+}
+
+/// A problem with one value, at its exact span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValueIssue {
+    pub file: FileId,
+    pub span: Span,
+    pub key: String,
+    pub problem: Problem,
+}
+
+/// One field's values that made sense, each with its span.
+pub type TypedValues = Vec<(Typed, Span)>;
+
+/// The facts of one item: for each known key, its first occurrence's values that made sense.
+#[derive(Clone, Debug, Default)]
+pub struct ItemFacts {
+    fields: HashMap<&'static str, (Span, TypedValues)>,
+}
+
+impl ItemFacts {
+    pub fn has(&self, key: &str) -> bool {
+        self.fields.contains_key(key)
+    }
+
+    /// The span of the field's key.
+    pub fn key_span(&self, key: &str) -> Option<Span> {
+        self.fields.get(key).map(|(span, _)| *span)
+    }
+
+    pub fn values(&self, key: &str) -> &[(Typed, Span)] {
+        self.fields
+            .get(key)
+            .map_or(&[], |(_, values)| values.as_slice())
+    }
+
+    fn first(&self, key: &str) -> Option<&(Typed, Span)> {
+        self.values(key).first()
+    }
+
+    pub fn date(&self, key: &str) -> Option<(NaiveDate, Span)> {
+        match self.first(key)? {
+            (Typed::Date(d), span) => Some((*d, *span)),
+            _ => None,
+        }
+    }
+
+    pub fn days(&self, key: &str) -> Option<(i64, Span)> {
+        match self.first(key)? {
+            (Typed::Days(d), span) => Some((*d, *span)),
+            _ => None,
+        }
+    }
+
+    pub fn percent(&self, key: &str) -> Option<i64> {
+        match self.first(key)? {
+            (Typed::Percent(p), _) => Some(*p),
+            _ => None,
+        }
+    }
+
+    pub fn text(&self, key: &str) -> Option<&str> {
+        match self.first(key)? {
+            (Typed::Text(t), _) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn word(&self, key: &str) -> Option<&'static str> {
+        match self.first(key)? {
+            (Typed::Word(w), _) => Some(w),
+            _ => None,
+        }
+    }
+
+    pub fn level(&self, key: &str) -> Option<u8> {
+        match self.first(key)? {
+            (Typed::Level(l), _) => Some(*l),
+            _ => None,
+        }
+    }
+
+    /// The first resolved reference of a single-valued field (`owner`, `team`, `lead`).
+    pub fn item(&self, key: &str) -> Option<ItemId> {
+        self.items(key).next().map(|(id, _, _)| id)
+    }
+
+    /// Every resolved reference of a field, with its lag in days and the reference's span.
+    pub fn items<'a>(&'a self, key: &str) -> impl Iterator<Item = (ItemId, i64, Span)> + 'a {
+        self.values(key)
+            .iter()
+            .filter_map(|(typed, span)| match typed {
+                Typed::Item { id, lag_days } => Some((*id, *lag_days, *span)),
+                _ => None,
+            })
+    }
+}
+
+/// The facts of every item, by [`ItemId`].
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    items: Vec<ItemFacts>,
+}
+
+impl Facts {
+    /// Interprets every known field of every item with an ID; returns the facts and every value issue.
+    pub fn build(workspace: &Workspace, index: &Index) -> (Facts, Vec<ValueIssue>) {
+        let mut facts = Facts {
+            items: vec![ItemFacts::default(); index.items.len()],
+        };
+        let mut issues = Vec::new();
+        for (i, info) in index.items.iter().enumerate() {
+            let item = &workspace.file(info.file).syntax.items[info.index_in_file];
+            let item_facts = &mut facts.items[i];
+            for field in &item.fields {
+                let Some(spec) = schema::field_spec(item.kind, &field.key.text) else {
+                    continue;
+                };
+                if item_facts.fields.contains_key(spec.key) {
+                    continue; // a duplicate field: the first one counts
+                }
+                let mut typed = Vec::new();
+                for (n, value) in field.values.iter().enumerate() {
+                    if n > 0 && !spec.list {
+                        issues.push(ValueIssue {
+                            file: info.file,
+                            span: value.span,
+                            key: spec.key.to_string(),
+                            problem: Problem::Invalid {
+                                message: format!(
+                                    "`{}` takes one value; remove this one or put it in its own item",
+                                    spec.key
+                                ),
+                                replacement: None,
+                            },
+                        });
+                        continue;
+                    }
+                    match interpret(spec.key, value, spec.value, index) {
+                        Ok(t) => typed.push((t, value_span(value))),
+                        Err((span, problem)) => issues.push(ValueIssue {
+                            file: info.file,
+                            span,
+                            key: spec.key.to_string(),
+                            problem,
+                        }),
+                    }
+                }
+                item_facts.fields.insert(spec.key, (field.key.span, typed));
+            }
+        }
+        (facts, issues)
+    }
+
+    pub fn of(&self, item: ItemId) -> &ItemFacts {
+        &self.items[item.0]
+    }
+}
+
+/// The span a typed value is known by: for a reference, its name (without the `@` or lag).
+fn value_span(value: &Value) -> Span {
+    match &value.kind {
+        ValueKind::Person(name) => name.span,
+        ValueKind::Reference(r) => r.name.span,
+        _ => value.span,
+    }
+}
+
+fn invalid(span: Span, message: String) -> Result<Typed, (Span, Problem)> {
+    Err((
+        span,
+        Problem::Invalid {
+            message,
+            replacement: None,
+        },
+    ))
+}
+
+/// Checks one value against its field's type.
+pub fn interpret(
+    key: &str,
+    value: &Value,
+    ty: ValueType,
+    index: &Index,
+) -> Result<Typed, (Span, Problem)> {
+    let wrong_type = || {
+        invalid(
+            value.span,
+            format!(
+                "`{key}` takes {}, not {}",
+                ty.describe(),
+                value.kind.describe()
+            ),
+        )
+    };
+    match (ty, &value.kind) {
+        (ValueType::Date, ValueKind::Date(d)) => {
+            match NaiveDate::from_ymd_opt(d.year, d.month, d.day) {
+                Some(date) => Ok(Typed::Date(date)),
+                None => invalid(value.span, date_problem(d.year, d.month, d.day)),
+            }
+        }
+        (ValueType::Duration, ValueKind::Duration(d)) => Ok(Typed::Days(d.days())),
+        (ValueType::Percent, ValueKind::Percent(p)) => match p {
+            Some(p @ 0..=100) => Ok(Typed::Percent(*p)),
+            _ => invalid(value.span, format!("`{key}` goes from 0% to 100%")),
+        },
+        (ValueType::Text, ValueKind::String(s)) => Ok(Typed::Text(s.text.clone())),
+        (ValueType::Enum(words), ValueKind::Reference(r)) if r.lag.is_none() => {
+            match words.iter().find(|w| **w == r.name.text) {
+                Some(word) => Ok(Typed::Word(word)),
+                None => Err((value.span, unknown_word(key, &r.name.text, words))),
+            }
+        }
+        (ValueType::Level, ValueKind::Reference(r)) if r.lag.is_none() => {
+            match schema::level_score(&r.name.text) {
+                Some(score) => Ok(Typed::Level(score)),
+                None => Err((value.span, unknown_word(key, &r.name.text, LEVELS))),
+            }
+        }
+        (ValueType::Level, ValueKind::Integer(n)) => match n {
+            Some(n @ 1..=5) => Ok(Typed::Level(*n as u8)),
+            _ => invalid(
+                value.span,
+                format!("`{key}` goes from 1 to 5 (or `very_low` to `very_high`)"),
+            ),
+        },
+        (ValueType::Person | ValueType::Team | ValueType::Work { .. }, ValueKind::Person(name)) => {
+            resolve(key, ty, &name.text, name.span, true, 0, index)
+        }
+        (ValueType::Person | ValueType::Team | ValueType::Work { .. }, ValueKind::Reference(r)) => {
+            let lag_days = match (&r.lag, ty) {
+                (Some(lag), ValueType::Work { lag: true }) => lag.duration.days(),
+                (Some(lag), _) => {
+                    return invalid(
+                        lag.span,
+                        format!(
+                            "`{key}` takes no lag; a lag belongs in `depends_on` or `requires`"
+                        ),
+                    )
+                }
+                (None, _) => 0,
+            };
+            resolve(key, ty, &r.name.text, r.name.span, false, lag_days, index)
+        }
+        _ => wrong_type(),
+    }
+}
+
+/// Resolves a name used in a reference field and checks its kind and its `@`.
+fn resolve(
+    key: &str,
+    ty: ValueType,
+    name: &str,
+    span: Span,
+    written_as_person: bool,
+    lag_days: i64,
+    index: &Index,
+) -> Result<Typed, (Span, Problem)> {
+    let expected = ty.reference_kinds();
+    let Some(id) = index.lookup(name) else {
+        let suggestion = closest(
+            name,
+            index
+                .items
+                .iter()
+                .filter(|i| expected.contains(&i.kind))
+                .map(|i| i.name.as_str()),
+        );
+        return Err((
+            span,
+            Problem::Unresolved {
+                name: name.to_string(),
+                suggestion,
+            },
+        ));
+    };
+    let found = index.item(id).kind;
+    if !expected.contains(&found) {
+        return Err((
+            span,
+            Problem::WrongKind {
+                name: name.to_string(),
+                found: id,
+                expected,
+            },
+        ));
+    }
+    let wants_person = ty == ValueType::Person;
+    if wants_person != written_as_person {
+        let (message, replacement) = if wants_person {
+            (
+                format!("write a person with `@`: `{key}: @{name}`"),
+                format!("@{name}"),
+            )
+        } else {
+            (
+                format!("`@` marks a person; write `{key}: {name}`"),
+                name.to_string(),
+            )
+        };
+        // The span covers the `@` too, so that the fix replaces it.
+        let span = if written_as_person {
+            Span::new(span.start - 1, span.end)
+        } else {
+            span
+        };
+        return Err((
+            span,
+            Problem::Invalid {
+                message,
+                replacement: Some(replacement),
+            },
+        ));
+    }
+    Ok(Typed::Item { id, lag_days })
+}
+
+fn unknown_word(key: &str, word: &str, words: &'static [&'static str]) -> Problem {
+    let suggestion = closest(word, words.iter().copied());
+    let choices = ValueType::Enum(words).describe();
+    let message = match &suggestion {
+        Some(s) => format!("`{word}` is not a {key}; did you mean `{s}`? ({choices})"),
+        None => format!("`{word}` is not a {key}; use {choices}"),
+    };
+    Problem::Invalid {
+        message,
+        replacement: suggestion,
+    }
+}
+
+fn date_problem(year: i32, month: u32, day: u32) -> String {
+    let written = format!("{year:04}-{month:02}-{day:02}");
+    if !(1..=12).contains(&month) {
+        return format!("{written} is not a date: there is no month {month}");
+    }
+    let days = days_in_month(year, month);
+    let month_name = NaiveDate::from_ymd_opt(year, month, 1)
+        .map(|d| d.format("%B %Y").to_string())
+        .unwrap_or_else(|| format!("month {month}"));
+    if day == 0 || day > days {
+        format!("{written} is not a date: {month_name} has {days} days")
+    } else {
+        format!("{written} is not a date")
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    let first = NaiveDate::from_ymd_opt(year, month, 1);
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    };
+    match (first, next) {
+        (Some(a), Some(b)) => (b - a).num_days() as u32,
+        _ => 31,
+    }
+}
+
+/// The candidate closest to `word` by edit distance, when close enough to be a likely typo.
+pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    candidates
+        .map(|c| (strsim::damerau_levenshtein(word, c), c))
+        .filter(|(distance, c)| *distance <= (word.len().max(c.len()) / 3).max(1) && *distance > 0)
+        .min()
+        .map(|(_, c)| c.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_finds_typos_and_ignores_strangers() {
+        let names = ["tokenization", "vault_upgrade", "beta"];
+        assert_eq!(
+            closest("tokenisation", names.into_iter()),
+            Some("tokenization".into())
+        );
+        assert_eq!(
+            closest("vault_upgrad", names.into_iter()),
+            Some("vault_upgrade".into())
+        );
+        assert_eq!(closest("identity.sso", names.into_iter()), None);
+    }
+
+    #[test]
+    fn a_date_that_does_not_exist_says_why() {
+        assert_eq!(
+            date_problem(2027, 2, 30),
+            "2027-02-30 is not a date: February 2027 has 28 days"
+        );
+        assert_eq!(
+            date_problem(2028, 2, 30),
+            "2028-02-30 is not a date: February 2028 has 29 days"
+        );
+        assert_eq!(
+            date_problem(2027, 13, 1),
+            "2027-13-01 is not a date: there is no month 13"
+        );
+    }
+}
