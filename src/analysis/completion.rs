@@ -3,7 +3,7 @@
 //!
 //! Pure: no protocol types. The server turns a [`Completion`] into the protocol's item.
 
-use crate::analysis::schema::{self, FieldSpec, LEVELS, ValueType};
+use crate::analysis::schema::{self, FieldSpec, ValueType, LEVELS};
 use crate::analysis::{Analysis, FileId, ItemInfo, Workspace};
 use crate::syntax::{Item, Kind, PlanFile, Span, ValueKind};
 
@@ -105,7 +105,11 @@ fn word_span(text: &str, offset: usize) -> Span {
 
 fn context<'a>(text: &str, syntax: &'a PlanFile, offset: usize, word: Span) -> Context<'a> {
     let inside = |span: &Span| span.start < offset && offset < span.end;
-    if syntax.comments.iter().any(|c| c.start < offset && offset <= c.end) {
+    if syntax
+        .comments
+        .iter()
+        .any(|c| c.start < offset && offset <= c.end)
+    {
         return Context::Nothing;
     }
     let strings = syntax.items.iter().flat_map(|item| {
@@ -257,10 +261,9 @@ impl Completer<'_> {
             }
             ValueType::Enum(words) => self.words(words, field),
             ValueType::Level => self.words(LEVELS, field),
-            ValueType::Date
-            | ValueType::Duration
-            | ValueType::Percent
-            | ValueType::Text => Vec::new(),
+            ValueType::Date | ValueType::Duration | ValueType::Percent | ValueType::Text => {
+                Vec::new()
+            }
         }
     }
 
@@ -278,7 +281,9 @@ impl Completer<'_> {
             .items()
             .iter()
             .filter(|info| kinds.contains(&info.kind))
-            .filter(|info| Some(info.name.as_str()) != exclude && !listed.contains(&info.name.as_str()))
+            .filter(|info| {
+                Some(info.name.as_str()) != exclude && !listed.contains(&info.name.as_str())
+            })
             .filter(|info| seen.insert(info.name.clone()))
             .map(|info| Completion {
                 label: info.name.clone(),
@@ -320,7 +325,12 @@ fn item_detail(info: &ItemInfo) -> String {
 }
 
 fn key_documentation(kind: Kind, field: &FieldSpec) -> String {
-    let mut doc = format!("**{}** ({kind}): {}\n\nTakes {}", field.key, field.description, field.value.describe());
+    let mut doc = format!(
+        "**{}** ({kind}): {}\n\nTakes {}",
+        field.key,
+        field.description,
+        field.value.describe()
+    );
     if field.list {
         doc.push_str(", several separated by commas");
     }
@@ -336,15 +346,17 @@ fn key_documentation(kind: Kind, field: &FieldSpec) -> String {
 fn item_snippet(kind: Kind) -> String {
     let spec = schema::kind_spec(kind);
     let mut snippet = format!("{} ${{1:id}} \"${{2:Title}}\" {{\n", kind.keyword());
-    let mut stop = 3;
-    for field in spec.fields.iter().filter(|f| f.required || f.key == "owner") {
+    let needed = spec
+        .fields
+        .iter()
+        .filter(|f| f.required || f.key == "owner");
+    for (stop, field) in (3..).zip(needed) {
         let placeholder = match field.value {
             ValueType::Person => format!("@${{{stop}:owner}}"),
-            ValueType::Date => format!("${{{stop}:2027-01-04}}"),
+            ValueType::Date => format!("${{{stop}:YYYY-MM-DD}}"),
             _ => format!("${{{stop}}}"),
         };
         snippet.push_str(&format!("  {}: {placeholder}\n", field.key));
-        stop += 1;
     }
     snippet.push_str("  $0\n}");
     snippet
@@ -353,7 +365,7 @@ fn item_snippet(kind: Kind) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Options, analyze};
+    use crate::analysis::{analyze, Options};
 
     /// Completes at the `|` in `text`, with `others` as more files of the workspace.
     fn complete_at(text: &str, others: &[&str]) -> Vec<Completion> {
@@ -384,7 +396,7 @@ mod tests {
         assert_eq!(labels(&completions), vec!["maria", "ana"]);
         assert_eq!(completions[0].detail.as_deref(), Some("Maria Lopez"));
         assert_eq!(completions[0].insert, Insert::Text("maria".into()));
-        assert_eq!(completions[0].span, Span::new(24, 26));
+        assert_eq!(completions[0].span, Span::new(25, 27));
     }
 
     #[test]
@@ -420,7 +432,11 @@ mod tests {
             vec!["owner", "requires", "status", "description"]
         );
         assert_eq!(completions[0].insert, Insert::Text("owner: ".into()));
-        assert!(completions[0].documentation.as_deref().unwrap().contains("accountable"));
+        assert!(completions[0]
+            .documentation
+            .as_deref()
+            .unwrap()
+            .contains("accountable"));
         let completions = complete_at("risk r { likelihood: high  imp| }", &[]);
         assert!(labels(&completions).contains(&"impact"));
         assert!(!labels(&completions).contains(&"likelihood"));
@@ -441,7 +457,10 @@ mod tests {
     fn snippets_for_new_items_between_items() {
         let completions = complete_at("team t {}\n\nini|", &[]);
         assert_eq!(labels(&completions).len(), 6);
-        let initiative = completions.iter().find(|c| c.label == "initiative").unwrap();
+        let initiative = completions
+            .iter()
+            .find(|c| c.label == "initiative")
+            .unwrap();
         assert_eq!(
             initiative.insert,
             Insert::Snippet(
@@ -449,7 +468,9 @@ mod tests {
             )
         );
         let milestone = completions.iter().find(|c| c.label == "milestone").unwrap();
-        assert!(matches!(&milestone.insert, Insert::Snippet(s) if s.contains("date: ${3:2027-01-04}")));
+        assert!(
+            matches!(&milestone.insert, Insert::Snippet(s) if s.contains("date: ${3:YYYY-MM-DD}"))
+        );
     }
 
     #[test]

@@ -22,12 +22,21 @@ pub enum RenameError {
     /// The cursor is not on an ID or a reference.
     NoSymbol,
     /// The cursor is on a reference that names nothing.
-    Unresolved { name: String },
-    InvalidName { name: String },
+    Unresolved {
+        name: String,
+    },
+    InvalidName {
+        name: String,
+    },
     /// The new name is a kind word, which would start a new item where it is written.
-    KindWord { name: String },
+    KindWord {
+        name: String,
+    },
     /// Another item already has the new name.
-    Taken { name: String, kind: Kind },
+    Taken {
+        name: String,
+        kind: Kind,
+    },
 }
 
 impl fmt::Display for RenameError {
@@ -69,8 +78,14 @@ pub fn is_identifier(name: &str) -> bool {
 }
 
 /// The name under `offset` that a rename would change.
-pub fn prepare(analysis: &Analysis, file: FileId, offset: usize) -> Result<RenameTarget, RenameError> {
-    let symbol = analysis.symbol_at(file, offset).ok_or(RenameError::NoSymbol)?;
+pub fn prepare(
+    analysis: &Analysis,
+    file: FileId,
+    offset: usize,
+) -> Result<RenameTarget, RenameError> {
+    let symbol = analysis
+        .symbol_at(file, offset)
+        .ok_or(RenameError::NoSymbol)?;
     let item = match (symbol.role, symbol.item) {
         (_, Some(item)) => item,
         (SymbolRole::Reference, None) => {
@@ -144,10 +159,11 @@ fn check_new_name(analysis: &Analysis, old: &str, new_name: &str) -> Result<(), 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{Options, Workspace, analyze};
+    use crate::analysis::{analyze, Options, Workspace};
 
     fn setup(files: &[(&str, &str)]) -> (Workspace, Analysis) {
-        let workspace = Workspace::from_texts(files.iter().map(|(p, t)| (p.to_string(), t.to_string())));
+        let workspace =
+            Workspace::from_texts(files.iter().map(|(p, t)| (p.to_string(), t.to_string())));
         let options = Options {
             today: chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
         };
@@ -166,14 +182,21 @@ mod tests {
         let edits = rename(&analysis, b, offset, "vault2").unwrap();
         let places: Vec<_> = edits
             .iter()
-            .map(|e| (ws.file(e.file).path.as_str(), &ws.file(e.file).text[e.span.start..e.span.end]))
+            .map(|e| {
+                (
+                    ws.file(e.file).path.as_str(),
+                    &ws.file(e.file).text[e.span.start..e.span.end],
+                )
+            })
             .collect();
         assert_eq!(places, vec![("a.plan", "vault"), ("b.plan", "vault")]);
 
         let a = ws.find("a.plan").unwrap();
         let edits = rename(&analysis, a, A.find("@ana").unwrap() + 1, "ana_diaz").unwrap();
         assert_eq!(edits.len(), 3);
-        assert!(edits.iter().all(|e| e.span.len() == 3 && e.new_text == "ana_diaz"));
+        assert!(edits
+            .iter()
+            .all(|e| e.span.len() == 3 && e.new_text == "ana_diaz"));
     }
 
     #[test]
@@ -182,12 +205,33 @@ mod tests {
         let a = ws.find("a.plan").unwrap();
         let at = A.find("vault").unwrap();
         let error = rename(&analysis, a, at, "tok").unwrap_err();
-        assert_eq!(error, RenameError::Taken { name: "tok".into(), kind: Kind::Initiative });
-        assert_eq!(error.to_string(), "`tok` is already the ID of an initiative in this workspace");
-        assert!(matches!(rename(&analysis, a, at, "9lives"), Err(RenameError::InvalidName { .. })));
-        assert!(matches!(rename(&analysis, a, at, "a b"), Err(RenameError::InvalidName { .. })));
-        assert!(rename(&analysis, a, at, "@x").unwrap_err().to_string().contains("try `x`"));
-        assert!(matches!(rename(&analysis, a, at, "team"), Err(RenameError::KindWord { .. })));
+        assert_eq!(
+            error,
+            RenameError::Taken {
+                name: "tok".into(),
+                kind: Kind::Initiative
+            }
+        );
+        assert_eq!(
+            error.to_string(),
+            "`tok` is already the ID of an initiative in this workspace"
+        );
+        assert!(matches!(
+            rename(&analysis, a, at, "9lives"),
+            Err(RenameError::InvalidName { .. })
+        ));
+        assert!(matches!(
+            rename(&analysis, a, at, "a b"),
+            Err(RenameError::InvalidName { .. })
+        ));
+        assert!(rename(&analysis, a, at, "@x")
+            .unwrap_err()
+            .to_string()
+            .contains("try `x`"));
+        assert!(matches!(
+            rename(&analysis, a, at, "team"),
+            Err(RenameError::KindWord { .. })
+        ));
         assert_eq!(rename(&analysis, a, at, "vault"), Ok(vec![]));
     }
 
@@ -198,7 +242,9 @@ mod tests {
         let a = ws.find("a.plan").unwrap();
         assert_eq!(
             prepare(&analysis, a, text.find("missing").unwrap()),
-            Err(RenameError::Unresolved { name: "missing".into() })
+            Err(RenameError::Unresolved {
+                name: "missing".into()
+            })
         );
         assert_eq!(prepare(&analysis, a, 0), Err(RenameError::NoSymbol));
     }

@@ -40,10 +40,13 @@ fn item(
     };
     CompletionItem {
         label: completion.label.clone(),
-        label_details: completion.detail.as_ref().map(|detail| CompletionItemLabelDetails {
-            detail: None,
-            description: Some(detail.clone()),
-        }),
+        label_details: completion
+            .detail
+            .as_ref()
+            .map(|detail| CompletionItemLabelDetails {
+                detail: None,
+                description: Some(detail.clone()),
+            }),
         kind: Some(item_kind(&completion.kind)),
         detail: completion.detail,
         documentation: completion.documentation.map(|value| {

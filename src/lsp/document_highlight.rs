@@ -1,7 +1,9 @@
 //! Document highlight: the other places in this file that name the same item, the definition
 //! marked as a write.
 
-use tower_lsp_server::ls_types::{DocumentHighlight, DocumentHighlightKind, DocumentHighlightParams};
+use tower_lsp_server::ls_types::{
+    DocumentHighlight, DocumentHighlightKind, DocumentHighlightParams,
+};
 
 use crate::lsp::state::Snapshot;
 

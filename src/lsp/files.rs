@@ -108,7 +108,10 @@ mod tests {
     #[test]
     fn file_uris_are_normalized_and_others_kept() {
         let uri = parse_uri("file:///tmp/my%20plans/a.plan").unwrap();
-        assert_eq!(uri_to_path(&uri), Some(PathBuf::from("/tmp/my plans/a.plan")));
+        assert_eq!(
+            uri_to_path(&uri),
+            Some(PathBuf::from("/tmp/my plans/a.plan"))
+        );
         assert_eq!(normalize(&uri), uri);
         let untitled = parse_uri("untitled:Untitled-1").unwrap();
         assert_eq!(normalize(&untitled), untitled);

@@ -45,7 +45,12 @@ pub fn folding_range(
 }
 
 /// Comments on consecutive lines, each alone on its line, fold together.
-fn comment_runs(snapshot: &Snapshot, file: FileId, comments: &[Span], ranges: &mut Vec<FoldingRange>) {
+fn comment_runs(
+    snapshot: &Snapshot,
+    file: FileId,
+    comments: &[Span],
+    ranges: &mut Vec<FoldingRange>,
+) {
     let text = snapshot.text(file);
     let mut lines: Vec<u32> = comments
         .iter()

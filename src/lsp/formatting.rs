@@ -4,7 +4,7 @@
 use tower_lsp_server::ls_types::{DocumentFormattingParams, TextEdit};
 
 use crate::lsp::state::Snapshot;
-use crate::syntax::{Span, format};
+use crate::syntax::{format, Span};
 
 pub fn formatting(snapshot: &Snapshot, params: &DocumentFormattingParams) -> Option<Vec<TextEdit>> {
     let file = snapshot.file(&params.text_document.uri)?;

@@ -1,6 +1,6 @@
 //! Keeping the server up: a panic in one request is logged and answered as an error.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use tower_lsp_server::jsonrpc;
 
@@ -27,8 +27,10 @@ mod tests {
 
     #[test]
     fn a_panic_becomes_an_internal_error() {
-        let error = guard("textDocument/hover", || -> u32 { panic!("index out of range") })
-            .unwrap_err();
+        let error = guard("textDocument/hover", || -> u32 {
+            panic!("index out of range")
+        })
+        .unwrap_err();
         assert_eq!(error.code, jsonrpc::ErrorCode::InternalError);
         assert!(error.message.contains("textDocument/hover"));
         assert!(error.message.contains("index out of range"));

@@ -64,8 +64,7 @@ pub fn offset(rope: &Rope, position: Position, encoding: Encoding) -> Option<usi
         }
         Encoding::Utf16 => {
             let line_start_cu = rope.char_to_utf16_cu(line_start_char);
-            let content_cu =
-                rope.char_to_utf16_cu(line_start_char + content_chars) - line_start_cu;
+            let content_cu = rope.char_to_utf16_cu(line_start_char + content_chars) - line_start_cu;
             let cu = line_start_cu + (position.character as usize).min(content_cu);
             rope.utf16_cu_to_char(cu)
         }
@@ -87,7 +86,9 @@ pub fn position(rope: &Rope, offset: usize, encoding: Encoding) -> Position {
     let line_start_char = rope.line_to_char(line);
     let character = match encoding {
         Encoding::Utf8 => rope.char_to_byte(char_index) - rope.char_to_byte(line_start_char),
-        Encoding::Utf16 => rope.char_to_utf16_cu(char_index) - rope.char_to_utf16_cu(line_start_char),
+        Encoding::Utf16 => {
+            rope.char_to_utf16_cu(char_index) - rope.char_to_utf16_cu(line_start_char)
+        }
     };
     Position::new(to_u32(line), to_u32(character))
 }

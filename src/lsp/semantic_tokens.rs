@@ -8,8 +8,8 @@ use tower_lsp_server::ls_types::{
     SemanticTokensServerCapabilities,
 };
 
-use crate::analysis::FileId;
 use crate::analysis::schema::{self, ValueType};
+use crate::analysis::FileId;
 use crate::lsp::state::Snapshot;
 use crate::syntax::{Kind, Span, ValueKind};
 
@@ -86,7 +86,9 @@ pub fn range(
     let file = snapshot.file(&params.text_document.uri)?;
     let Range { start, end } = params.range;
     let start = snapshot.offset(file, start)?;
-    let end = snapshot.offset(file, end).unwrap_or(snapshot.text(file).len());
+    let end = snapshot
+        .offset(file, end)
+        .unwrap_or(snapshot.text(file).len());
     let mut tokens = tokens(snapshot, file);
     tokens.retain(|(span, _, _)| span.end > start && span.start < end);
     Some(SemanticTokensRangeResult::Tokens(encode(
@@ -157,7 +159,11 @@ fn tokens(snapshot: &Snapshot, file: FileId) -> Vec<(Span, TokenType, u32)> {
 }
 
 /// The protocol's relative encoding; a token across lines (a `"""` string) becomes one per line.
-fn encode(snapshot: &Snapshot, file: FileId, tokens: Vec<(Span, TokenType, u32)>) -> SemanticTokens {
+fn encode(
+    snapshot: &Snapshot,
+    file: FileId,
+    tokens: Vec<(Span, TokenType, u32)>,
+) -> SemanticTokens {
     let text = snapshot.text(file);
     let encoding = snapshot.encoding;
     let mut data = Vec::with_capacity(tokens.len());
@@ -223,13 +229,16 @@ mod tests {
     #[test]
     fn the_legend_matches_the_token_types() {
         assert_eq!(TYPES.len(), TokenType::Comment as usize + 1);
-        assert_eq!(TYPES[TokenType::EnumMember as usize], SemanticTokenType::ENUM_MEMBER);
+        assert_eq!(
+            TYPES[TokenType::EnumMember as usize],
+            SemanticTokenType::ENUM_MEMBER
+        );
     }
 
     #[test]
     fn multi_line_spans_split_at_every_line_break() {
         let text = "a \"\"\"x\r\ny\nz\"\"\" b";
-        let pieces = split_lines(text, Span::new(2, 15));
+        let pieces = split_lines(text, Span::new(2, 14));
         let parts: Vec<_> = pieces.iter().map(|p| &text[p.start..p.end]).collect();
         assert_eq!(parts, vec!["\"\"\"x", "y", "z\"\"\""]);
     }

@@ -4,6 +4,7 @@
 //! `didClose` change the state synchronously, before any `.await`, under a std mutex that is never
 //! held across an `.await`. Their first poll happens in arrival order, so changes apply in order.
 
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -74,7 +75,9 @@ struct Inner {
 /// Locks a std mutex; a panic elsewhere cannot leave our state half-changed (changes are applied
 /// before anything that can panic is called), so a poisoned lock is still usable.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Backend {
@@ -313,13 +316,20 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.dynamic_registration)
                 .unwrap_or(false),
         };
-        let (settings, problems) =
-            Settings::from_json(params.initialization_options.as_ref().unwrap_or(&Value::Null));
+        let (settings, problems) = Settings::from_json(
+            params
+                .initialization_options
+                .as_ref()
+                .unwrap_or(&Value::Null),
+        );
         *lock(&self.inner.setting_problems) = problems;
         let folders = folders_of(&params);
         tracing::info!(
             "initialize: {encoding:?} positions, folders {:?}",
-            folders.iter().map(|f| f.display().to_string()).collect::<Vec<_>>()
+            folders
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
         );
         {
             let mut state = lock(&self.inner.state);
@@ -388,13 +398,13 @@ impl LanguageServer for Backend {
             let key = files::normalize(&params.text_document.uri);
             state.open.remove(&key);
             // What is on disk counts again, as it is now: the buffer may have been saved.
-            if state.disk.contains_key(&key) {
-                match files::uri_to_path(&key).and_then(|path| files::read(&path)) {
+            if let Entry::Occupied(mut on_disk) = state.disk.entry(key) {
+                match files::uri_to_path(on_disk.key()).and_then(|path| files::read(&path)) {
                     Some(text) => {
-                        state.disk.insert(key, Document::new(&text, None));
+                        on_disk.insert(Document::new(&text, None));
                     }
                     None => {
-                        state.disk.remove(&key);
+                        on_disk.remove();
                     }
                 }
             }

@@ -127,7 +127,10 @@ mod tests {
 
     #[test]
     fn nothing_set_is_the_defaults() {
-        assert_eq!(Settings::from_json(&Value::Null), (Settings::default(), vec![]));
+        assert_eq!(
+            Settings::from_json(&Value::Null),
+            (Settings::default(), vec![])
+        );
         let settings = Settings::default();
         assert_eq!(
             settings.severity_of(Code::Overdue, Severity::Warning),

@@ -2,7 +2,7 @@
 //! every request reads.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use ropey::Rope;
@@ -63,11 +63,6 @@ impl State {
         }
         self.disk = disk;
         self.changed();
-    }
-
-    /// Whether `path` is a file the workspace scan would pick up.
-    pub fn is_in_workspace(&self, path: &Path) -> bool {
-        self.folders.iter().any(|folder| path.starts_with(folder))
     }
 
     /// The inputs of one analysis, cheap to take: ropes and texts are shared, not copied.

@@ -1,7 +1,7 @@
 //! Workspace symbols: every item in every file, matched fuzzily on its ID or its title.
 
-use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
+use fuzzy_matcher::FuzzyMatcher;
 use tower_lsp_server::ls_types::{
     OneOf, WorkspaceSymbol, WorkspaceSymbolParams, WorkspaceSymbolResponse,
 };
