@@ -12,12 +12,14 @@ pub mod server;
 pub mod settings;
 pub mod state;
 
+pub mod code_action;
 pub mod completion;
 pub mod definition;
 pub mod document_highlight;
 pub mod document_symbol;
 pub mod folding_range;
 pub mod formatting;
+pub mod inlay_hint;
 pub mod references;
 pub mod rename;
 pub mod selection_range;

@@ -24,8 +24,8 @@ use crate::lsp::position::Encoding;
 use crate::lsp::settings::Settings;
 use crate::lsp::state::{OpenDocument, Snapshot, State};
 use crate::lsp::{
-    completion, definition, document_highlight, document_symbol, folding_range, formatting,
-    references, rename, selection_range, semantic_tokens, workspace_symbol,
+    code_action, completion, definition, document_highlight, document_symbol, folding_range,
+    formatting, inlay_hint, references, rename, selection_range, semantic_tokens, workspace_symbol,
 };
 
 /// How the server behaves, beyond what the client configures.
@@ -56,6 +56,11 @@ struct ClientSupport {
     watched_files_registration: bool,
     configuration_pull: bool,
     configuration_registration: bool,
+    /// Whether the client takes `workspace/*/refresh` requests, to redraw what another file's
+    /// change made stale.
+    inlay_hint_refresh: bool,
+    code_lens_refresh: bool,
+    semantic_tokens_refresh: bool,
 }
 
 struct Inner {
@@ -243,6 +248,31 @@ impl Inner {
                 .await;
         }
         *published = current;
+        drop(published);
+        self.refresh_views().await;
+    }
+
+    /// Asks the client to fetch hints, lenses and tokens again: a change in one file can move the
+    /// forecast shown in another.
+    async fn refresh_views(&self) {
+        let support = *lock(&self.support);
+        let log = |what: &str, result: Result<()>| {
+            if let Err(error) = result {
+                tracing::debug!("refreshing {what} failed: {error}");
+            }
+        };
+        if support.inlay_hint_refresh {
+            log("inlay hints", self.client.inlay_hint_refresh().await);
+        }
+        if support.code_lens_refresh {
+            log("code lenses", self.client.code_lens_refresh().await);
+        }
+        if support.semantic_tokens_refresh {
+            log(
+                "semantic tokens",
+                self.client.semantic_tokens_refresh().await,
+            );
+        }
     }
 }
 
@@ -283,7 +313,9 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         semantic_tokens_provider: Some(semantic_tokens::options()),
         folding_range_provider: Some(FoldingRangeProviderCapability::Simple(true)),
         selection_range_provider: Some(SelectionRangeProviderCapability::Simple(true)),
+        code_action_provider: Some(code_action::options()),
         document_formatting_provider: Some(OneOf::Left(true)),
+        inlay_hint_provider: Some(OneOf::Left(true)),
         workspace: Some(WorkspaceServerCapabilities {
             workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                 supported: Some(true),
@@ -314,6 +346,18 @@ impl LanguageServer for Backend {
             configuration_registration: workspace
                 .and_then(|w| w.did_change_configuration)
                 .and_then(|w| w.dynamic_registration)
+                .unwrap_or(false),
+            inlay_hint_refresh: workspace
+                .and_then(|w| w.inlay_hint.as_ref())
+                .and_then(|c| c.refresh_support)
+                .unwrap_or(false),
+            code_lens_refresh: workspace
+                .and_then(|w| w.code_lens.as_ref())
+                .and_then(|c| c.refresh_support)
+                .unwrap_or(false),
+            semantic_tokens_refresh: workspace
+                .and_then(|w| w.semantic_tokens.as_ref())
+                .and_then(|c| c.refresh_support)
                 .unwrap_or(false),
         };
         let (settings, problems) = Settings::from_json(
@@ -542,6 +586,18 @@ impl LanguageServer for Backend {
     ) -> Result<Option<Vec<SelectionRange>>> {
         self.read("textDocument/selectionRange", |s| {
             selection_range::selection_range(s, &params)
+        })
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        self.read("textDocument/codeAction", |s| {
+            code_action::code_action(s, &params)
+        })
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        self.read("textDocument/inlayHint", |s| {
+            inlay_hint::inlay_hint(s, &params)
         })
     }
 
