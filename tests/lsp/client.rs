@@ -325,6 +325,22 @@ impl Client {
         }
     }
 
+    /// The IDs of every item in the workspace, sorted, as workspace symbols list them.
+    pub async fn symbol_names(&mut self) -> Vec<String> {
+        let symbols = self
+            .request("workspace/symbol", json!({"query": ""}))
+            .await
+            .unwrap();
+        let mut names: Vec<String> = symbols
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["name"].as_str().unwrap().to_string())
+            .collect();
+        names.sort();
+        names
+    }
+
     /// Lets the debounce pass and anything it publishes arrive.
     pub async fn settle(&self) {
         tokio::time::sleep(Duration::from_millis(300)).await;

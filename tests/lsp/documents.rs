@@ -537,3 +537,54 @@ async fn definition_at(client: &mut Client, uri: &str, line: u32, character: u32
         .await
         .unwrap()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn text_that_broke_the_lowering_leaves_the_server_up() {
+    let mut client = Client::start(Setup::default()).await;
+    let uri = "file:///nowhere/a.plan";
+    // Tree-sitter recovers from `initia:` (a kind word being typed) with a missing kind word.
+    client
+        .open(
+            uri,
+            "program p \"P\" {\n}\n\ninitia: a \"A\n { owner: @maria\n}\n",
+        )
+        .await;
+    client
+        .wait_until("a syntax error", |c| {
+            c.diagnostics(uri).is_some_and(|d| {
+                d["diagnostics"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|d| d["code"] == "syntax-error")
+            })
+        })
+        .await;
+    let symbols = client
+        .request("workspace/symbol", json!({"query": ""}))
+        .await
+        .unwrap();
+    assert!(symbols.is_array());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workspace_folders_can_be_added_and_removed() {
+    let first = Folder::new(&[("a.plan", "team first_team\n")]);
+    let second = Folder::new(&[("b.plan", "team second_team\n")]);
+    let mut client = Client::start(Setup {
+        folders: vec![first.uri()],
+        ..Setup::default()
+    })
+    .await;
+    assert_eq!(client.symbol_names().await, vec!["first_team"]);
+    client
+        .notify(
+            "workspace/didChangeWorkspaceFolders",
+            json!({"event": {
+                "added": [{"uri": second.uri(), "name": "second"}],
+                "removed": [{"uri": first.uri(), "name": "first"}]
+            }}),
+        )
+        .await;
+    assert_eq!(client.symbol_names().await, vec!["second_team"]);
+}

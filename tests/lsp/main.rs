@@ -4,3 +4,4 @@ mod client;
 
 mod documents;
 mod features;
+mod stdio;
