@@ -70,12 +70,15 @@ module.exports = grammar({
 
     _open_block: $ => seq('{', repeat($.field)),
 
+    // A trailing comma parses (the lowering reports it), so that a kind word
+    // after it starts the next item instead of being taken as a value.
     field: $ => seq(
       field('key', $._key),
       ':',
       optional(seq(
         field('value', $._value),
         repeat(seq(',', field('value', $._value))),
+        optional(','),
       )),
     ),
 

@@ -51,14 +51,16 @@ impl<'t> Lowerer<'t> {
     /// error are kept, so that a break never hides the items after it.
     fn top_level(&mut self, node: Node) {
         let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        for (i, &child) in children.iter().enumerate() {
+            let next = children.get(i + 1).copied();
             match child.kind() {
                 "item" => {
                     if let Some(item) = self.item(child) {
                         self.file.items.push(item);
                     }
                 }
-                "field" => self.stray_field(child),
+                "field" => self.stray_field(child, next),
                 "comment" => self.file.comments.push(span(child)),
                 "ERROR" => {
                     // Text right after an unclosed block was most likely meant for that block.
@@ -79,24 +81,24 @@ impl<'t> Lowerer<'t> {
     }
 
     /// A field outside any item: one message for it, and the rest of its line follows from it.
-    fn stray_field(&mut self, node: Node) {
+    fn stray_field(&mut self, node: Node, next: Option<Node>) {
         let key_node = node
             .child_by_field_name("key")
             .expect("a field starts with its key");
         let key = self.text(key_node);
-        let message = match misspelled_kind(key) {
+        let message = if !node.has_error() {
+            format!("`{key}:` is outside any item; fields go inside an item's `{{ }}` block")
+        } else if let Some(kind) = misspelled_kind(key) {
             // `initiativ b { ... }`: a typo in the kind word, not a field at all.
-            Some(kind) if node.has_error() => {
-                format!("`{key}` is not a kind of item; did you mean `{kind}`?")
-            }
-            _ if node.has_error() => format!(
+            format!("`{key}` is not a kind of item; did you mean `{kind}`?")
+        } else {
+            format!(
                 "unexpected `{key}`: an item starts with one of program, team, person, initiative, milestone, risk"
-            ),
-            _ => format!("`{key}:` is outside any item; fields go inside an item's `{{ }}` block"),
+            )
         };
         self.error(span(key_node), message);
         self.last_unexpected_line = Some(self.line_of(node.start_byte()));
-        let field = self.field(node);
+        let field = self.field(node, next);
         self.file.stray_fields.push(field);
     }
 
@@ -140,8 +142,14 @@ impl<'t> Lowerer<'t> {
             self.file.stray_fields.push(field);
             return None;
         }
-        let kind =
-            Kind::from_keyword(self.text(kind_node)).expect("the grammar only accepts kind words");
+        let Some(kind) = Kind::from_keyword(self.text(kind_node)) else {
+            // Error recovery can invent a missing kind word in front of a title or block.
+            self.error(
+                span(node),
+                "expected an item kind here: program, team, person, initiative, milestone or risk",
+            );
+            return None;
+        };
         let kind_span = span(kind_node);
         let id = node.child_by_field_name("name").map(|n| self.name(n));
         let title = node.child_by_field_name("title").map(|n| self.string(n));
@@ -207,9 +215,10 @@ impl<'t> Lowerer<'t> {
 
     fn block_fields(&mut self, node: Node, item: &Item, fields: &mut Vec<Field>) {
         let mut cursor = node.walk();
-        for child in node.children(&mut cursor) {
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        for (i, &child) in children.iter().enumerate() {
             match child.kind() {
-                "field" => fields.push(self.field(child)),
+                "field" => fields.push(self.field(child, children.get(i + 1).copied())),
                 "comment" => self.file.comments.push(span(child)),
                 "ERROR" => {
                     self.unexpected(child, Some(item));
@@ -227,11 +236,16 @@ impl<'t> Lowerer<'t> {
         }
     }
 
-    fn field(&mut self, node: Node) -> Field {
+    /// `next` is the node after the field: tree-sitter's `next_sibling` walks from the parent,
+    /// which would make a file of many fields quadratic.
+    fn field(&mut self, node: Node, next: Option<Node>) -> Field {
         let key_node = node
             .child_by_field_name("key")
             .expect("a field starts with its key");
         let key = self.name(key_node);
+        if key_node.is_missing() {
+            self.error(span(node), "expected a key before `:`, like `owner: @name`");
+        }
         let colon = (0..node.child_count())
             .filter_map(|i| node.child(i))
             .find(|c| c.kind() == ":")
@@ -253,8 +267,18 @@ impl<'t> Lowerer<'t> {
                 _ => {}
             }
         }
+        let last_token = (0..node.child_count())
+            .rev()
+            .filter_map(|i| node.child(i))
+            .find(|c| c.kind() != "comment");
+        if let Some(comma) = last_token.filter(|c| c.kind() == ",") {
+            self.error(
+                span(comma),
+                "expected another value after `,`; remove the trailing comma",
+            );
+        }
         // When an error follows right after `key:`, that error is the message.
-        let error_follows = node.next_sibling().is_some_and(|n| n.is_error());
+        let error_follows = next.is_some_and(|n| n.is_error());
         if values.is_empty() && !node.has_error() && !error_follows {
             self.error(
                 key.span.cover(colon),

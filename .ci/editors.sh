@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# The editor integrations, from a fresh clone: builds and tests the VS Code extension (.vsix),
+# runs the Neovim plugin's headless smoke test, and, where a parser can be built for the installed
+# Neovim, its tree-sitter queries in Neovim itself. Needs Node 20 + npm; installs Neovim with apt
+# when it is missing. The client sessions against `planls serve` (tests/clients,
+# tests/nvim/session.lua) are not run here yet.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+step() { printf '\n== %s\n' "$*"; }
+
+as_root() {
+  if [[ $(id -u) -eq 0 ]]; then
+    "$@"
+  elif command -v sudo >/dev/null; then
+    sudo "$@"
+  else
+    echo "editors.sh: need root (or sudo) to run: $*" >&2
+    return 1
+  fi
+}
+
+step "tools"
+if ! command -v nvim >/dev/null; then
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y neovim
+fi
+for tool in node npm nvim; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "editors.sh: $tool is required and not installed" >&2
+    exit 1
+  fi
+done
+echo "node $(node --version), npm $(npm --version), $(nvim --version | head -n 1)"
+
+step "VS Code extension: npm ci, type-check, bundle, package, test"
+(
+  cd editors/vscode
+  npm ci --no-audit --no-fund
+  npm run package
+  npm test
+  vsix="$(node -p 'const p = require("./package.json"); `${p.name}-${p.version}.vsix`')"
+  if [[ ! -s "$vsix" ]]; then
+    echo "editors.sh: editors/vscode/$vsix was not written" >&2
+    exit 1
+  fi
+  echo "built editors/vscode/$vsix"
+)
+
+step "Neovim plugin: smoke test"
+nvim --headless -u NONE -i NONE -n -c "luafile tests/nvim/smoke.lua"
+
+step "Neovim plugin: queries in Neovim's tree-sitter"
+# The parser must match this Neovim's tree-sitter ABI: the committed grammar/src/parser.c when it
+# can load it, else one generated for its ABI with the tree-sitter CLI.
+abi="$(nvim --headless -u NONE -i NONE -n -c 'lua io.stdout:write(tostring(vim.treesitter.language_version))' -c 'qa!')"
+grammar_abi="$(sed -n 's/^#define LANGUAGE_VERSION \([0-9]*\)$/\1/p' grammar/src/parser.c)"
+tree_sitter="${TREE_SITTER:-$(command -v tree-sitter || true)}"
+if [[ -z "$tree_sitter" && -x "$HOME/.cache/planls-tools/tree-sitter-cli/bin/tree-sitter" ]]; then
+  tree_sitter="$HOME/.cache/planls-tools/tree-sitter-cli/bin/tree-sitter"
+fi
+build="$(mktemp -d)"
+trap 'rm -rf "$build"' EXIT
+source_dir=""
+if ! command -v cc >/dev/null; then
+  echo "SKIPPED: no C compiler (cc) to build the plan parser"
+elif (( abi >= grammar_abi )); then
+  source_dir="$repo/grammar/src"
+elif [[ -n "$tree_sitter" ]]; then
+  cp grammar/grammar.js grammar/tree-sitter.json "$build/"
+  (cd "$build" && "$tree_sitter" generate --abi "$abi" >/dev/null)
+  source_dir="$build/src"
+else
+  echo "SKIPPED: Neovim loads tree-sitter ABI $abi at most, grammar/src/parser.c is ABI $grammar_abi," \
+    "and no tree-sitter CLI (TREE_SITTER or tree-sitter on PATH) is there to generate an ABI $abi parser"
+fi
+if [[ -n "$source_dir" ]]; then
+  cc -shared -fPIC -O2 -I "$source_dir" "$source_dir/parser.c" -o "$build/plan.so"
+  PLANLS_TS_PARSER="$build/plan.so" nvim --headless -u NONE -i NONE -n -c "luafile tests/nvim/queries.lua"
+fi
+
+step "editors: all passed"

@@ -1,0 +1,3 @@
+(block) @fold
+
+(multiline_string) @fold

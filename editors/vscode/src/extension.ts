@@ -1,0 +1,148 @@
+// The VS Code client for planls: starts `planls serve` over stdio for `.plan` files and keeps it
+// in step with the `planls.*` settings.
+
+import * as os from 'node:os';
+import * as vscode from 'vscode';
+import { LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions } from 'vscode-languageclient/node';
+import { resolveServerCommand } from './server';
+import { initializationOptions } from './settings';
+
+const SECTION = 'planls';
+const OUTPUT_NAME = 'Plan Language Server';
+
+let output: vscode.OutputChannel;
+let client: LanguageClient | undefined;
+/** Disposed with the client: the file watcher of the running session. */
+let session: vscode.Disposable[] = [];
+/** Start, stop and restart run one after another, never interleaved. */
+let lifecycle: Promise<void> = Promise.resolve();
+
+export function activate(context: vscode.ExtensionContext): Promise<void> {
+  output = vscode.window.createOutputChannel(OUTPUT_NAME);
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand('planls.restartServer', () => enqueue(() => restart(context))),
+    vscode.commands.registerCommand('planls.showOutput', () => output.show(true)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      // `today` and `severity` reach the running server through workspace/didChangeConfiguration;
+      // a different executable needs a new process.
+      if (event.affectsConfiguration(`${SECTION}.server`)) {
+        void enqueue(() => restart(context));
+      }
+    }),
+  );
+  return enqueue(() => start(context));
+}
+
+export function deactivate(): Promise<void> {
+  return enqueue(stop);
+}
+
+function enqueue(step: () => Promise<void>): Promise<void> {
+  lifecycle = lifecycle.then(step, step);
+  return lifecycle;
+}
+
+async function restart(context: vscode.ExtensionContext): Promise<void> {
+  await stop();
+  await start(context);
+}
+
+async function start(context: vscode.ExtensionContext): Promise<void> {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const resolution = await resolveServerCommand(config.get<string>('server.path'), {
+    env: process.env,
+    platform: process.platform,
+    home: os.homedir(),
+    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+  });
+  if (!resolution.ok) {
+    output.appendLine(resolution.message);
+    void offerHelp(resolution.message, 'planls.server.path');
+    return;
+  }
+
+  const { options, problems } = initializationOptions(
+    { today: config.get('today'), severity: config.get('severity') },
+    knownDiagnosticCodes(context),
+  );
+  for (const problem of problems) {
+    output.appendLine(problem);
+    void vscode.window.showWarningMessage(`Plan: ${problem}`);
+  }
+
+  // No `transport` on purpose: with TransportKind.stdio the client would append `--stdio`.
+  const serverOptions: ServerOptions = {
+    command: resolution.path,
+    args: ['serve'],
+    options: { env: process.env },
+  };
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.plan');
+  session = [watcher];
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'plan' },
+      { scheme: 'untitled', language: 'plan' },
+    ],
+    synchronize: {
+      configurationSection: SECTION,
+      fileEvents: watcher,
+    },
+    initializationOptions: options,
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+  };
+
+  output.appendLine(`Starting ${resolution.path} serve`);
+  // The id `planls` makes the client read its trace level from `planls.trace.server`.
+  const candidate = new LanguageClient(SECTION, OUTPUT_NAME, serverOptions, clientOptions);
+  try {
+    await candidate.start();
+    client = candidate;
+  } catch (error) {
+    const message = `The planls language server (${resolution.path} serve) failed to start: ${describe(error)}`;
+    output.appendLine(message);
+    void offerHelp(message, 'planls.server.path');
+    await candidate.dispose().catch(() => undefined);
+    disposeSession();
+  }
+}
+
+async function stop(): Promise<void> {
+  const running = client;
+  client = undefined;
+  if (running !== undefined) {
+    try {
+      await running.stop();
+    } catch (error) {
+      output.appendLine(`Stopping the planls language server: ${describe(error)}`);
+    }
+  }
+  disposeSession();
+}
+
+function disposeSession(): void {
+  for (const disposable of session) {
+    disposable.dispose();
+  }
+  session = [];
+}
+
+async function offerHelp(message: string, setting: string): Promise<void> {
+  const choice = await vscode.window.showErrorMessage(message, 'Open Settings', 'Show Output');
+  if (choice === 'Open Settings') {
+    await vscode.commands.executeCommand('workbench.action.openSettings', setting);
+  } else if (choice === 'Show Output') {
+    output.show(true);
+  }
+}
+
+/** The codes `planls.severity` accepts, read from this extension's own manifest. */
+function knownDiagnosticCodes(context: vscode.ExtensionContext): string[] {
+  const severity = context.extension.packageJSON?.contributes?.configuration?.properties?.[`${SECTION}.severity`];
+  return Object.keys(severity?.properties ?? {});
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
