@@ -24,7 +24,8 @@ pub fn code_action(snapshot: &Snapshot, params: &CodeActionParams) -> Option<Cod
         .only
         .as_ref()
         .is_none_or(|only| only.iter().any(is_quickfix));
-    if !wanted {
+    // A client that only runs commands gets no quick fixes: they are edits, not commands.
+    if !wanted || !snapshot.features.code_action_literals {
         return Some(Vec::new());
     }
     let range = snapshot.span(file, params.range)?;

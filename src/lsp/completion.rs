@@ -34,15 +34,20 @@ fn item(
     rank: usize,
     completion: Completion,
 ) -> CompletionItem {
+    let features = snapshot.features;
     let (new_text, format) = match completion.insert {
         Insert::Text(text) => (text, InsertTextFormat::PLAIN_TEXT),
-        Insert::Snippet(snippet) => (snippet, InsertTextFormat::SNIPPET),
+        Insert::Snippet(snippet) if features.completion_snippets => {
+            (snippet, InsertTextFormat::SNIPPET)
+        }
+        Insert::Snippet(snippet) => (snippet_to_text(&snippet), InsertTextFormat::PLAIN_TEXT),
     };
     CompletionItem {
         label: completion.label.clone(),
         label_details: completion
             .detail
             .as_ref()
+            .filter(|_| features.completion_label_details)
             .map(|detail| CompletionItemLabelDetails {
                 detail: None,
                 description: Some(detail.clone()),
@@ -51,7 +56,11 @@ fn item(
         detail: completion.detail,
         documentation: completion.documentation.map(|value| {
             Documentation::MarkupContent(MarkupContent {
-                kind: MarkupKind::Markdown,
+                kind: if features.completion_markdown {
+                    MarkupKind::Markdown
+                } else {
+                    MarkupKind::PlainText
+                },
                 value,
             })
         }),
@@ -77,5 +86,44 @@ fn item_kind(kind: &CompletionKind) -> CompletionItemKind {
         CompletionKind::EnumWord => CompletionItemKind::ENUM_MEMBER,
         CompletionKind::KindWord => CompletionItemKind::KEYWORD,
         CompletionKind::ItemSnippet(_) => CompletionItemKind::SNIPPET,
+    }
+}
+
+/// A snippet as the text it stands for, for clients that cannot expand snippets: placeholders
+/// keep their default text, tab stops vanish.
+fn snippet_to_text(snippet: &str) -> String {
+    let mut text = String::new();
+    let mut chars = snippet.chars().peekable();
+    let mut depth = 0;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => text.extend(chars.next()),
+            '$' if chars.peek() == Some(&'{') => {
+                chars.next();
+                while chars.next_if(|c| c.is_ascii_digit()).is_some() {}
+                chars.next_if_eq(&':');
+                depth += 1;
+            }
+            '$' if chars.peek().is_some_and(char::is_ascii_digit) => {
+                while chars.next_if(|c| c.is_ascii_digit()).is_some() {}
+            }
+            '}' if depth > 0 => depth -= 1,
+            c => text.push(c),
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippets_become_their_default_text() {
+        assert_eq!(
+            snippet_to_text("initiative ${1:id} \"${2:Title}\" {\n  owner: @${3:owner}\n  $0\n}"),
+            "initiative id \"Title\" {\n  owner: @owner\n  \n}"
+        );
+        assert_eq!(snippet_to_text("a \\$1 ${2} b"), "a $1  b");
     }
 }

@@ -66,7 +66,8 @@ pub fn to_lsp(snapshot: &Snapshot, diagnostic: &analysis::Diagnostic) -> Option<
         code: Some(NumberOrString::String(diagnostic.code.as_str().to_string())),
         source: Some("planls".to_string()),
         message: diagnostic.message.clone(),
-        related_information: (!related.is_empty()).then_some(related),
+        related_information: (snapshot.features.related_information && !related.is_empty())
+            .then_some(related),
         ..lsp::Diagnostic::default()
     })
 }

@@ -1,7 +1,8 @@
 //! The outline: each item with its title, and its fields under it.
 
 use tower_lsp_server::ls_types::{
-    DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse, SymbolKind,
+    DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse, Location, SymbolInformation,
+    SymbolKind, Uri,
 };
 
 use crate::analysis::FileId;
@@ -27,12 +28,35 @@ pub fn document_symbol(
     let file = snapshot.file(&params.text_document.uri)?;
     let mut items: Vec<&Item> = snapshot.syntax(file).items.iter().collect();
     items.sort_by_key(|item| item.span.start);
-    Some(DocumentSymbolResponse::Nested(
-        items
-            .into_iter()
-            .map(|item| item_symbol(snapshot, file, item))
-            .collect(),
-    ))
+    let nested: Vec<DocumentSymbol> = items
+        .into_iter()
+        .map(|item| item_symbol(snapshot, file, item))
+        .collect();
+    if snapshot.features.hierarchical_symbols {
+        return Some(DocumentSymbolResponse::Nested(nested));
+    }
+    // A client without the outline's tree gets a flat list: items, then their fields.
+    let uri = snapshot.uri(file);
+    let mut flat = Vec::new();
+    for item in nested {
+        flat.push(information(uri, &item, None));
+        for field in item.children.iter().flatten() {
+            flat.push(information(uri, field, Some(item.name.clone())));
+        }
+    }
+    Some(DocumentSymbolResponse::Flat(flat))
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of the type, itself deprecated.
+fn information(uri: &Uri, symbol: &DocumentSymbol, container: Option<String>) -> SymbolInformation {
+    SymbolInformation {
+        name: symbol.name.clone(),
+        kind: symbol.kind,
+        tags: None,
+        deprecated: None,
+        location: Location::new(uri.clone(), symbol.range),
+        container_name: container,
+    }
 }
 
 #[allow(deprecated)] // `deprecated` is a required field of the type, itself deprecated.

@@ -3,6 +3,7 @@
 //! `server` holds the handlers and the state; each feature is one module that turns a snapshot
 //! of the analysed workspace into the protocol's answer.
 
+pub mod client_features;
 pub mod diagnostics;
 pub mod document;
 pub mod files;

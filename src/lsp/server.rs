@@ -16,6 +16,7 @@ use tower_lsp_server::jsonrpc::{self, Result};
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+use crate::lsp::client_features::ClientFeatures;
 use crate::lsp::diagnostics::{self, FileDiagnostics};
 use crate::lsp::document::Document;
 use crate::lsp::files;
@@ -378,6 +379,7 @@ impl LanguageServer for Backend {
         {
             let mut state = lock(&self.inner.state);
             state.encoding = encoding;
+            state.features = ClientFeatures::from_capabilities(&params.capabilities);
             state.folders = folders;
             state.settings = settings;
             state.rescan(None);

@@ -9,6 +9,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{self as lsp, Position, Range, TextDocumentPositionParams, Uri};
 
 use crate::analysis::{self, Analysis, FileId, Options, SourceFile, Workspace};
+use crate::lsp::client_features::ClientFeatures;
 use crate::lsp::document::Document;
 use crate::lsp::files;
 use crate::lsp::position::{self, Encoding};
@@ -25,6 +26,7 @@ pub struct OpenDocument {
 #[derive(Default)]
 pub struct State {
     pub encoding: Encoding,
+    pub features: ClientFeatures,
     pub folders: Vec<PathBuf>,
     pub settings: Settings,
     /// Keyed by the normalized URI.
@@ -78,6 +80,7 @@ impl State {
             generation: self.generation,
             files: files.into_values().collect(),
             encoding: self.encoding,
+            features: self.features,
             settings: self.settings.clone(),
         }
     }
@@ -109,6 +112,7 @@ pub struct Inputs {
     pub generation: u64,
     pub files: Vec<FileInput>,
     pub encoding: Encoding,
+    pub features: ClientFeatures,
     pub settings: Settings,
 }
 
@@ -125,6 +129,7 @@ pub struct Snapshot {
     pub workspace: Workspace,
     pub analysis: Analysis,
     pub encoding: Encoding,
+    pub features: ClientFeatures,
     pub settings: Settings,
     pub today: NaiveDate,
     files: Vec<FileView>,
@@ -163,6 +168,7 @@ impl Snapshot {
             workspace,
             analysis,
             encoding: inputs.encoding,
+            features: inputs.features,
             settings: inputs.settings,
             today,
             files,

@@ -24,6 +24,8 @@ pub struct Setup {
     /// The `planls` section answered to `workspace/configuration`.
     pub configuration: Value,
     pub debounce: Duration,
+    /// The client's `textDocument` capabilities.
+    pub text_document: Value,
 }
 
 impl Default for Setup {
@@ -34,6 +36,20 @@ impl Default for Setup {
             initialization_options: json!({ "today": "2027-01-04" }),
             configuration: Value::Null,
             debounce: Duration::from_millis(20),
+            text_document: json!({
+                "rename": { "prepareSupport": true },
+                "hover": { "contentFormat": ["markdown", "plaintext"] },
+                "completion": { "completionItem": {
+                    "snippetSupport": true,
+                    "labelDetailsSupport": true,
+                    "documentationFormat": ["markdown", "plaintext"]
+                } },
+                "documentSymbol": { "hierarchicalDocumentSymbolSupport": true },
+                "codeAction": { "codeActionLiteralSupport": {
+                    "codeActionKind": { "valueSet": ["quickfix"] }
+                } },
+                "publishDiagnostics": { "relatedInformation": true }
+            }),
         }
     }
 }
@@ -185,10 +201,7 @@ impl Client {
                             "didChangeConfiguration": { "dynamicRegistration": true },
                             "workspaceFolders": true
                         },
-                        "textDocument": {
-                            "rename": { "prepareSupport": true },
-                            "completion": { "completionItem": { "snippetSupport": true } }
-                        }
+                        "textDocument": setup.text_document
                     }
                 }),
             )

@@ -597,3 +597,50 @@ async fn selection_ranges_grow_from_a_name_to_the_file() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_offers_little_gets_only_what_it_understands() {
+    let mut client = Client::start(Setup {
+        text_document: json!({}),
+        ..Setup::default()
+    })
+    .await;
+    let uri = "file:///nowhere/a.plan";
+    client
+        .open(uri, "team t { lead: @a }\nperson a \"A\"\n\n")
+        .await;
+    let symbols = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await
+        .unwrap();
+    let flat: Vec<String> = symbols
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} in {}",
+                s["name"].as_str().unwrap(),
+                s["containerName"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(flat, vec!["t in -", "lead in t", "a in -"]);
+
+    let completion = client
+        .request("textDocument/completion", position(uri, 2, 0))
+        .await
+        .unwrap();
+    let team = completion
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|item| item["label"] == "team")
+        .unwrap();
+    assert_eq!(team["insertTextFormat"], 1);
+    assert_eq!(team["textEdit"]["newText"], "team id \"Title\" {\n  \n}");
+    assert!(team["labelDetails"].is_null(), "{team}");
+}
