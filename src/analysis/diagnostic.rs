@@ -83,20 +83,20 @@ macro_rules! codes {
 }
 
 codes! {
-    SyntaxError => "syntax-error", Error, "the text does not parse";
-    DuplicateDefinition => "duplicate-definition", Error, "an ID is defined twice in the workspace";
-    UnresolvedReference => "unresolved-reference", Error, "a reference names nothing";
-    WrongKind => "wrong-kind", Error, "a reference names an item of the wrong kind";
-    DependencyCycle => "dependency-cycle", Error, "depends_on/requires form a cycle";
+    SyntaxError => "syntax-error", Error, "the text does not parse; says what was expected";
+    DuplicateDefinition => "duplicate-definition", Error, "an ID is defined twice in the workspace, or a second program is defined (reported on each later definition, the first is related)";
+    UnresolvedReference => "unresolved-reference", Error, "a reference names nothing; suggests the closest ID (\"did you mean\")";
+    WrongKind => "wrong-kind", Error, "a reference names an item of the wrong kind (a team in `depends_on`)";
+    DependencyCycle => "dependency-cycle", Error, "depends_on/requires form a cycle; the message spells out the whole cycle, a -> b -> c -> a";
     SelfDependency => "self-dependency", Error, "an item depends on itself";
-    UnknownField => "unknown-field", Warning, "a key the kind does not take";
-    DuplicateField => "duplicate-field", Error, "a key given twice in one item";
-    InvalidValue => "invalid-value", Error, "a value of the wrong type, a date that does not exist, an unknown enum word";
-    MissingField => "missing-field", Error, "a required field is absent";
+    UnknownField => "unknown-field", Warning, "a key the kind does not take; suggests the closest key";
+    DuplicateField => "duplicate-field", Error, "a key given twice in one item (reported on the repeat, the first is related)";
+    InvalidValue => "invalid-value", Error, "a value of the wrong type, a date that does not exist, an unknown enum word, progress over 100%";
+    MissingField => "missing-field", Error, "a required field is absent (a milestone's date)";
     InconsistentDates => "inconsistent-dates", Error, "end before start, or start, end and duration disagree";
-    MissingOwner => "missing-owner", Warning, "an initiative or risk without an owner";
+    MissingOwner => "missing-owner", Warning, "an initiative or risk without an `owner` field (an owner that names nobody is an unresolved-reference only)";
     ScheduleConflict => "schedule-conflict", Warning, "a given start is earlier than a dependency's forecast end allows";
-    MilestoneAtRisk => "milestone-at-risk", Warning, "what a milestone requires is forecast to end after its date";
+    MilestoneAtRisk => "milestone-at-risk", Warning, "the forecast of what a milestone requires ends after its date; names the critical path and the slip in days";
     ProgramEndAtRisk => "program-end-at-risk", Warning, "forecast work ends after the program's end";
     DependsOnCancelled => "depends-on-cancelled", Warning, "a dependency on a cancelled item";
     DoneBeforeDependency => "done-before-dependency", Warning, "an item is done while something it depends on is not";

@@ -53,6 +53,8 @@ pub enum Problem {
 /// A problem with one value, at its exact span.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ValueIssue {
+    /// The item the value is written in.
+    pub item: ItemId,
     pub file: FileId,
     pub span: Span,
     pub key: String,
@@ -169,10 +171,18 @@ impl Facts {
                 if item_facts.fields.contains_key(spec.key) {
                     continue; // a duplicate field: the first one counts
                 }
+                if field.broken {
+                    // Its syntax error is the report; the key counts as given.
+                    item_facts
+                        .fields
+                        .insert(spec.key, (field.key.span, Vec::new()));
+                    continue;
+                }
                 let mut typed = Vec::new();
                 for (n, value) in field.values.iter().enumerate() {
                     if n > 0 && !spec.list {
                         issues.push(ValueIssue {
+                            item: ItemId(i),
                             file: info.file,
                             span: value.span,
                             key: spec.key.to_string(),
@@ -189,6 +199,7 @@ impl Facts {
                     match interpret(spec.key, value, spec.value, index) {
                         Ok(t) => typed.push((t, value_span(value))),
                         Err((span, problem)) => issues.push(ValueIssue {
+                            item: ItemId(i),
                             file: info.file,
                             span,
                             key: spec.key.to_string(),
@@ -255,6 +266,14 @@ pub fn interpret(
             Some(p @ 0..=100) => Ok(Typed::Percent(*p)),
             _ => invalid(value.span, format!("`{key}` goes from 0% to 100%")),
         },
+        // `progress: 40` means 40%: the fix is obvious.
+        (ValueType::Percent, ValueKind::Integer(Some(n @ 0..=100))) => Err((
+            value.span,
+            Problem::Invalid {
+                message: format!("`{key}` is a percentage: write `{n}%`"),
+                replacement: Some(format!("{n}%")),
+            },
+        )),
         (ValueType::Text, ValueKind::String(s)) => Ok(Typed::Text(s.text.clone())),
         (ValueType::Enum(words), ValueKind::Reference(r)) if r.lag.is_none() => {
             match words.iter().find(|w| **w == r.name.text) {
@@ -370,12 +389,24 @@ fn unknown_word(key: &str, word: &str, words: &'static [&'static str]) -> Proble
     let suggestion = closest(word, words.iter().copied());
     let choices = ValueType::Enum(words).describe();
     let message = match &suggestion {
-        Some(s) => format!("`{word}` is not a {key}; did you mean `{s}`? ({choices})"),
-        None => format!("`{word}` is not a {key}; use {choices}"),
+        Some(s) => format!(
+            "`{word}` is not {}; did you mean `{s}`? ({choices})",
+            a(key)
+        ),
+        None => format!("`{word}` is not {}; use {choices}", a(key)),
     };
     Problem::Invalid {
         message,
         replacement: suggestion,
+    }
+}
+
+/// A word with its indefinite article: "a status", "an impact".
+fn a(word: &str) -> String {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {word}")
+    } else {
+        format!("a {word}")
     }
 }
 
@@ -410,9 +441,12 @@ fn days_in_month(year: i32, month: u32) -> u32 {
 
 /// The candidate closest to `word` by edit distance, when close enough to be a likely typo.
 pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let limit = |c: &str| (word.len().max(c.len()) / 3).max(1);
     candidates
-        .map(|c| (strsim::damerau_levenshtein(word, c), c))
-        .filter(|(distance, c)| *distance <= (word.len().max(c.len()) / 3).max(1) && *distance > 0)
+        // The distance is at least the difference in length: skip the hopeless cheaply.
+        .filter(|c| word.len().abs_diff(c.len()) <= limit(c))
+        .map(|c| (strsim::osa_distance(word, c), c))
+        .filter(|(distance, c)| *distance <= limit(c) && *distance > 0)
         .min()
         .map(|(_, c)| c.to_string())
 }

@@ -126,3 +126,36 @@ impl Index {
         self.by_name.keys().map(String::as_str)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_words_and_strings_are_not_reference_sites() {
+        let workspace = Workspace::from_texts([(
+            "a.plan",
+            "initiative done \"D\" { owner: @ana status: done health: green depends_on: green + 1w }\n\
+             initiative green \"G\" { status: blocked description: \"done\" }\n\
+             risk high \"H\" { likelihood: high impact: very_high status: open affects: done }\n\
+             milestone m \"M\" { date: 2027-01-01 status: planned requires: done }\n\
+             person ana \"Ana\" { team: payments }\n",
+        )]);
+        let index = Index::build(&workspace);
+        let sites: Vec<(&str, &str)> = index
+            .references
+            .iter()
+            .map(|r| (r.key.as_str(), r.name.as_str()))
+            .collect();
+        assert_eq!(
+            sites,
+            vec![
+                ("owner", "ana"),
+                ("depends_on", "green"),
+                ("affects", "done"),
+                ("requires", "done"),
+                ("team", "payments"),
+            ]
+        );
+    }
+}

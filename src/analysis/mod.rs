@@ -5,22 +5,30 @@
 
 pub mod completion;
 pub mod diagnostic;
+pub mod docs;
 pub mod facts;
+pub mod graph;
+pub mod hover;
 pub mod index;
+pub mod queries;
 pub mod rename;
 pub mod risk;
 pub mod schedule;
+mod schedule_checks;
 pub mod schema;
+pub mod validate;
 pub mod workspace;
 
 pub use chrono::NaiveDate;
 pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
+pub use graph::{Dependency, DependencyGraph};
 pub use index::{Index, ItemId, ItemInfo, Location, ReferenceSite};
 pub use risk::{RiskAssessment, RiskLevel};
 pub use schedule::{ItemSchedule, ScheduleState};
 pub use workspace::{FileId, SourceFile, Workspace};
 
 use crate::syntax::Span;
+use facts::Facts;
 
 /// What the analysis needs beyond the texts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,21 +65,27 @@ pub struct Hover {
 /// The result of analysing a workspace.
 #[derive(Debug)]
 pub struct Analysis {
+    workspace: Workspace,
     index: Index,
+    facts: Facts,
+    relations: queries::Relations,
     diagnostics: Vec<Diagnostic>,
     /// By item: the forecast of initiatives and milestones, `None` for other kinds.
     schedule: Vec<Option<ScheduleState>>,
-    /// By item: the chain of least-slack predecessors of each milestone, ending with the milestone.
+    /// By item: the chain of least-slack predecessors of each milestone, ending with the milestone;
+    /// for the program (when it has an end), the chain of the work that ends last.
     critical_paths: Vec<Vec<ItemId>>,
     /// By item: the score of a risk with a likelihood and an impact.
     risks: Vec<Option<RiskAssessment>>,
     /// By item: the open risks on it or on anything it transitively depends on, highest score first.
     exposure: Vec<Vec<ItemId>>,
+    graph: DependencyGraph,
 }
 
 /// Analyses the whole workspace: every diagnostic in one run, in a deterministic order.
-pub fn analyze(workspace: &Workspace, _options: &Options) -> Analysis {
+pub fn analyze(workspace: &Workspace, options: &Options) -> Analysis {
     let index = Index::build(workspace);
+    let (facts, value_issues) = Facts::build(workspace, &index);
     let mut diagnostics = Vec::new();
     for file in workspace.file_ids() {
         for error in &workspace.file(file).syntax.errors {
@@ -83,18 +97,35 @@ pub fn analyze(workspace: &Workspace, _options: &Options) -> Analysis {
             ));
         }
     }
+    validate::check(workspace, &index, &facts, &value_issues, &mut diagnostics);
+    // The dependency graph, the forecast and risk, with their diagnostics.
+    let graph = DependencyGraph::build(&index, &facts);
+    let forecast = schedule::Forecast::compute(&index, &facts, &graph);
+    let risk = risk::RiskReport::compute(&index, &facts, &graph);
+    diagnostics.extend(graph.diagnostics(workspace, &index));
+    diagnostics.extend(schedule_checks::diagnostics(
+        workspace,
+        &index,
+        &facts,
+        &graph,
+        &forecast,
+        options.today,
+    ));
+    diagnostics.extend(risk.diagnostics(&index, &facts));
     sort_diagnostics(&mut diagnostics);
-    let schedule = vec![None; index.items.len()];
-    let critical_paths = vec![Vec::new(); index.items.len()];
-    let risks = vec![None; index.items.len()];
-    let exposure = vec![Vec::new(); index.items.len()];
+    let (schedule, critical_paths) = forecast.into_parts();
+    let relations = queries::Relations::build(&index, &facts);
     Analysis {
+        workspace: workspace.clone(),
         index,
+        relations,
+        facts,
         diagnostics,
         schedule,
         critical_paths,
-        risks,
-        exposure,
+        risks: risk.risks,
+        exposure: risk.exposure,
+        graph,
     }
 }
 
@@ -108,6 +139,16 @@ impl Analysis {
     /// Every diagnostic, ordered by file, position and code.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
+    }
+
+    /// The workspace analysed; cheap to hold, its texts and models are shared.
+    pub fn workspace(&self) -> &Workspace {
+        &self.workspace
+    }
+
+    /// What each item's fields mean.
+    pub fn facts(&self) -> &Facts {
+        &self.facts
     }
 
     pub fn index(&self) -> &Index {
@@ -161,8 +202,15 @@ impl Analysis {
     }
 
     /// A milestone's critical path: its least-slack predecessors, first to last, then the milestone.
+    /// For the program, when it has an end: the chain of least-slack predecessors of the work that
+    /// ends last, ending with that work.
     pub fn critical_path(&self, milestone: ItemId) -> &[ItemId] {
         &self.critical_paths[milestone.0]
+    }
+
+    /// The `depends_on` and `requires` references: what an item waits for and what waits for it.
+    pub fn dependency_graph(&self) -> &DependencyGraph {
+        &self.graph
     }
 
     /// The score and level of a risk item with a likelihood and an impact.

@@ -1,6 +1,17 @@
 //! Risk: scores, levels and each item's exposure.
+//!
+//! A risk is live while its status is `open` (the default) or `mitigating`: mitigation under way
+//! does not make the threat go away. `accepted` and `closed` risks count for neither exposure
+//! nor `unmitigated-risk`.
 
 use std::fmt;
+
+use crate::analysis::diagnostic::{Code, Diagnostic};
+use crate::analysis::facts::Facts;
+use crate::analysis::graph::DependencyGraph;
+use crate::analysis::index::{Index, ItemId};
+use crate::analysis::schedule::status;
+use crate::syntax::Kind;
 
 /// How serious a risk is, from its score (likelihood x impact, 1 to 25).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -59,6 +70,115 @@ impl RiskAssessment {
     }
 }
 
+/// Whether a risk still threatens what it affects: `open` (the default) or `mitigating`.
+pub fn is_live(facts: &Facts, risk: ItemId) -> bool {
+    matches!(
+        facts.of(risk).word("status").unwrap_or("open"),
+        "open" | "mitigating"
+    )
+}
+
+/// The scores of every risk and the exposure of every item.
+#[derive(Clone, Debug, Default)]
+pub struct RiskReport {
+    /// By item: the assessment of a risk with both a likelihood and an impact.
+    pub risks: Vec<Option<RiskAssessment>>,
+    /// By item: the live risks on it or on anything it transitively depends on, highest score
+    /// first (a risk without a score last), then in workspace order.
+    pub exposure: Vec<Vec<ItemId>>,
+}
+
+impl RiskReport {
+    pub fn compute(index: &Index, facts: &Facts, graph: &DependencyGraph) -> RiskReport {
+        let count = index.items.len();
+        let mut risks = vec![None; count];
+        let mut own: Vec<Vec<ItemId>> = vec![Vec::new(); count];
+        for (i, info) in index.items.iter().enumerate() {
+            if info.kind != Kind::Risk {
+                continue;
+            }
+            let risk = ItemId(i);
+            let f = facts.of(risk);
+            if let (Some(likelihood), Some(impact)) = (f.level("likelihood"), f.level("impact")) {
+                risks[i] = Some(RiskAssessment::new(likelihood, impact));
+            }
+            if is_live(facts, risk) {
+                for (target, _, _) in f.items("affects") {
+                    own[target.0].push(risk);
+                }
+            }
+        }
+        // Upstream first; the items of one cycle sit together and share everything upstream of
+        // any of them. A cancelled dependency threatens nothing, so its risks do not flow on.
+        let mut exposure: Vec<Vec<ItemId>> = vec![Vec::new(); count];
+        let order = graph.order();
+        let mut at = 0;
+        while at < order.len() {
+            let first = order[at];
+            let group_len = if graph.in_cycle(first) {
+                order[at..]
+                    .iter()
+                    .take_while(|&&i| graph.same_cycle(first, i))
+                    .count()
+            } else {
+                1
+            };
+            let group = &order[at..at + group_len];
+            at += group_len;
+            let mut found: Vec<ItemId> = Vec::new();
+            for &member in group {
+                found.extend(&own[member.0]);
+                for (_, d) in graph.upstream(member) {
+                    let upstream = d.dependency;
+                    if d.is_self()
+                        || graph.same_cycle(first, upstream)
+                        || status(facts, upstream) == "cancelled"
+                    {
+                        continue;
+                    }
+                    found.extend(&exposure[upstream.0]);
+                }
+            }
+            found.sort_unstable();
+            found.dedup();
+            for &member in group {
+                exposure[member.0] = found.clone();
+            }
+        }
+        for list in &mut exposure {
+            list.sort_by_key(|r| (std::cmp::Reverse(risks[r.0].map_or(0, |a| a.score)), *r));
+        }
+        RiskReport { risks, exposure }
+    }
+
+    /// `unmitigated-risk`: a live risk scoring 8 or more with no `mitigation`, on its ID.
+    pub fn diagnostics(&self, index: &Index, facts: &Facts) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for (i, assessment) in self.risks.iter().enumerate() {
+            let risk = ItemId(i);
+            let Some(a) = assessment else { continue };
+            let mitigated = facts
+                .of(risk)
+                .text("mitigation")
+                .is_some_and(|t| !t.trim().is_empty());
+            if a.score < 8 || mitigated || !is_live(facts, risk) {
+                continue;
+            }
+            let info = index.item(risk);
+            out.push(Diagnostic::new(
+                Code::UnmitigatedRisk,
+                info.file,
+                info.name_span,
+                format!(
+                    "`{}` scores {} (likelihood {} x impact {}), a {} risk, and has no mitigation: add `mitigation: \"...\"` saying what is being done about it",
+                    info.name, a.score, a.likelihood, a.impact, a.level
+                ),
+            ));
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +194,87 @@ mod tests {
             (RiskLevel::Critical, RiskLevel::Critical)
         );
         assert_eq!(RiskAssessment::new(4, 5).score, 20);
+    }
+
+    use crate::analysis::{analyze, NaiveDate, Options, Workspace};
+
+    fn exposure_of(text: &str) -> impl Fn(&str) -> Vec<String> {
+        let workspace = Workspace::from_texts([("t.plan", text)]);
+        let options = Options {
+            today: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+        };
+        let analysis = analyze(&workspace, &options);
+        move |name: &str| {
+            let item = analysis.lookup(name).unwrap();
+            analysis
+                .exposure(item)
+                .iter()
+                .map(|&r| analysis.item(r).name.clone())
+                .collect()
+        }
+    }
+
+    #[test]
+    fn exposure_is_own_live_risks_and_everything_upstream_highest_score_first() {
+        let exposure = exposure_of(
+            "initiative a { }\n\
+             initiative b { depends_on: a }\n\
+             milestone m { date: 2027-05-01 requires: b }\n\
+             initiative after { depends_on: m + 1w }\n\
+             risk low_on_a { likelihood: 1 impact: 2 affects: a }\n\
+             risk high_on_b { likelihood: 4 impact: 4 status: mitigating affects: b }\n\
+             risk unscored_on_m { likelihood: 5 affects: m }\n\
+             risk accepted_on_a { likelihood: 5 impact: 5 status: accepted affects: a }\n\
+             risk closed_on_b { likelihood: 5 impact: 5 status: closed affects: b }\n",
+        );
+        assert_eq!(exposure("a"), vec!["low_on_a"]);
+        assert_eq!(exposure("b"), vec!["high_on_b", "low_on_a"]);
+        assert_eq!(
+            exposure("m"),
+            vec!["high_on_b", "low_on_a", "unscored_on_m"]
+        );
+        assert_eq!(
+            exposure("after"),
+            vec!["high_on_b", "low_on_a", "unscored_on_m"]
+        );
+        // Risks and people have no exposure of their own.
+        assert!(exposure("low_on_a").is_empty());
+    }
+
+    #[test]
+    fn a_cancelled_dependency_passes_no_risk_on_and_a_cycle_shares_its_risks() {
+        let exposure = exposure_of(
+            "initiative gone { status: cancelled }\n\
+             initiative keeps { depends_on: gone }\n\
+             initiative x { depends_on: y }\n\
+             initiative y { depends_on: x }\n\
+             initiative z { depends_on: y }\n\
+             risk on_gone { likelihood: 3 impact: 3 affects: gone }\n\
+             risk on_x { likelihood: 2 impact: 2 affects: x }\n\
+             risk on_y { likelihood: 3 impact: 2 affects: y }\n",
+        );
+        assert_eq!(exposure("gone"), vec!["on_gone"]);
+        assert!(exposure("keeps").is_empty());
+        assert_eq!(exposure("x"), vec!["on_y", "on_x"]);
+        assert_eq!(exposure("y"), vec!["on_y", "on_x"]);
+        assert_eq!(exposure("z"), vec!["on_y", "on_x"]);
+    }
+
+    #[test]
+    fn every_scored_risk_has_an_assessment() {
+        let workspace = Workspace::from_texts([(
+            "t.plan",
+            "risk r { likelihood: high impact: 2 }\nrisk half { impact: 3 }\n",
+        )]);
+        let options = Options {
+            today: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+        };
+        let analysis = analyze(&workspace, &options);
+        let r = analysis.risk(analysis.lookup("r").unwrap()).unwrap();
+        assert_eq!(
+            (r.likelihood, r.impact, r.score, r.level),
+            (4, 2, 8, RiskLevel::High)
+        );
+        assert_eq!(analysis.risk(analysis.lookup("half").unwrap()), None);
     }
 }

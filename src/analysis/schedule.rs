@@ -2,7 +2,12 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, TimeDelta};
+
+use crate::analysis::facts::{Facts, ItemFacts};
+use crate::analysis::graph::DependencyGraph;
+use crate::analysis::index::{Index, ItemId};
+use crate::syntax::{Kind, Span};
 
 /// The forecast of one initiative or milestone.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,5 +53,640 @@ impl fmt::Display for ScheduleState {
                 Ok(())
             }
         }
+    }
+}
+
+/// The first day of work and the length in days, as an initiative's own fields give them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Extent {
+    /// `start` is known from `start`, or from `end` and `duration`; without it the work starts
+    /// after its dependencies or on the program start.
+    Known { start: Option<NaiveDate>, days: i64 },
+    /// Too little to schedule: the reason in full, and a short form for the items that wait for it.
+    Missing { reason: String, short: &'static str },
+}
+
+impl Extent {
+    /// Reads `start`, `end` and `duration`. When all three are given and disagree, `start` and
+    /// `end` win: they are the dates people committed to; the duration is the estimate.
+    /// `start_available` says whether a dependency or the program start could supply a start.
+    pub fn of(facts: &ItemFacts, start_available: bool) -> Extent {
+        let start = facts.date("start").map(|(d, _)| d);
+        let end = facts.date("end").map(|(d, _)| d);
+        let duration = facts.days("duration").map(|(d, _)| d);
+        let missing = |reason: &str, short| Extent::Missing {
+            reason: reason.to_string(),
+            short,
+        };
+        match (start, end, duration) {
+            (Some(s), Some(e), _) if e < s => Extent::Missing {
+                reason: format!("its end {e} is before its start {s}"),
+                short: "end before start",
+            },
+            (Some(s), Some(e), _) => Extent::Known {
+                start: Some(s),
+                days: days_between(s, e) + 1,
+            },
+            (_, _, Some(days)) if days < 1 => {
+                missing("its duration is 0 days: give at least `1d`", "no duration")
+            }
+            (Some(s), None, Some(days)) => Extent::Known {
+                start: Some(s),
+                days,
+            },
+            (None, Some(e), Some(days)) => match add_days(e, 1 - days) {
+                Some(s) => Extent::Known {
+                    start: Some(s),
+                    days,
+                },
+                None => missing("its dates fall outside the calendar", "outside the calendar"),
+            },
+            (None, None, Some(days)) => Extent::Known { start: None, days },
+            (Some(_), None, None) => missing("no duration: give `duration` or `end`", "no duration"),
+            (None, Some(_), None) => {
+                missing("no duration: give `duration` or `start`", "no duration")
+            }
+            (None, None, None) if start_available => {
+                missing("no duration: give `duration`", "no duration")
+            }
+            (None, None, None) => missing(
+                "no start and no duration: give `start` and `duration`, or `duration` and `depends_on`",
+                "no start and no duration",
+            ),
+        }
+    }
+
+    pub fn days(&self) -> Option<i64> {
+        match self {
+            Extent::Known { days, .. } => Some(*days),
+            Extent::Missing { .. } => None,
+        }
+    }
+}
+
+/// The program's dates, as far as the forecast uses them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProgramDates {
+    pub id: ItemId,
+    pub start: Option<NaiveDate>,
+    pub end: Option<(NaiveDate, Span)>,
+}
+
+/// Why an item has no forecast, and the item where the missing information is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Unknown {
+    reason: String,
+    root: ItemId,
+    short: String,
+}
+
+impl Unknown {
+    fn own(item: ItemId, reason: impl Into<String>, short: impl Into<String>) -> Self {
+        Unknown {
+            reason: reason.into(),
+            root: item,
+            short: short.into(),
+        }
+    }
+
+    /// The reason of an item that waits for `dependency`, which has no forecast.
+    fn waiting(dependency: ItemId, unknown: &Unknown, index: &Index) -> Self {
+        let name = &index.item(dependency).name;
+        let reason = if unknown.root == dependency {
+            format!(
+                "waits for `{name}`, which is unscheduled ({})",
+                unknown.short
+            )
+        } else {
+            format!(
+                "waits for `{name}`, which waits for unscheduled `{}` ({})",
+                index.item(unknown.root).name,
+                unknown.short
+            )
+        };
+        Unknown {
+            reason,
+            root: unknown.root,
+            short: unknown.short.clone(),
+        }
+    }
+}
+
+/// The status of an initiative or milestone; `planned` when not given.
+pub fn status(facts: &Facts, item: ItemId) -> &'static str {
+    facts.of(item).word("status").unwrap_or("planned")
+}
+
+/// Whether an item is `done` or `cancelled`: it keeps its given dates.
+pub fn is_closed(facts: &Facts, item: ItemId) -> bool {
+    matches!(status(facts, item), "done" | "cancelled")
+}
+
+/// The critical-path forecast of every initiative and milestone.
+#[derive(Clone, Debug, Default)]
+pub struct Forecast {
+    states: Vec<Option<ScheduleState>>,
+    critical_paths: Vec<Vec<ItemId>>,
+    /// By item: the forecast first and last day of a scheduled item.
+    dates: Vec<Option<(NaiveDate, NaiveDate)>>,
+    /// By item: the committed date that sets its latest finish: a milestone, or the program.
+    commitment: Vec<Option<ItemId>>,
+    /// By reference: whether it counts in the forecast.
+    live: Vec<bool>,
+    /// By item: what an initiative's own fields say.
+    extents: Vec<Option<Extent>>,
+    /// By item: a closed item whose own fields fix its dates, which the forecast keeps.
+    pinned: Vec<bool>,
+    program: Option<ProgramDates>,
+}
+
+impl Forecast {
+    /// Runs the forward pass, the backward pass and the critical paths, in topological order.
+    pub fn compute(index: &Index, facts: &Facts, graph: &DependencyGraph) -> Forecast {
+        let count = index.items.len();
+        let program = index
+            .items
+            .iter()
+            .position(|i| i.kind == Kind::Program)
+            .map(|p| {
+                let f = facts.of(ItemId(p));
+                ProgramDates {
+                    id: ItemId(p),
+                    start: f.date("start").map(|(d, _)| d),
+                    end: f.date("end"),
+                }
+            });
+        let program_start = program.and_then(|p| p.start).is_some();
+        let extents: Vec<Option<Extent>> = (0..count)
+            .map(|i| {
+                let item = ItemId(i);
+                (index.item(item).kind == Kind::Initiative).then(|| {
+                    let has_dependency = graph.upstream(item).any(|(_, d)| !d.is_self());
+                    Extent::of(facts.of(item), has_dependency || program_start)
+                })
+            })
+            .collect();
+        let pinned: Vec<bool> = (0..count)
+            .map(|i| {
+                let item = ItemId(i);
+                is_closed(facts, item)
+                    && match index.item(item).kind {
+                        Kind::Initiative => {
+                            matches!(extents[i], Some(Extent::Known { start: Some(_), .. }))
+                        }
+                        Kind::Milestone => facts.of(item).date("date").is_some(),
+                        _ => false,
+                    }
+            })
+            .collect();
+        // Left out: self-references, references inside a cycle, dependencies on cancelled items,
+        // and the dependencies of closed items that keep their dates.
+        let live = graph
+            .dependencies()
+            .iter()
+            .enumerate()
+            .map(|(e, d)| {
+                !d.is_self()
+                    && !graph.within_cycle(e)
+                    && status(facts, d.dependency) != "cancelled"
+                    && !pinned[d.dependent.0]
+            })
+            .collect();
+        let mut forecast = Forecast {
+            states: vec![None; count],
+            critical_paths: vec![Vec::new(); count],
+            dates: vec![None; count],
+            commitment: vec![None; count],
+            live,
+            extents,
+            pinned,
+            program,
+        };
+        let unknowns = forecast.forward(index, facts, graph);
+        let latest = forecast.backward(index, facts, graph);
+        for i in 0..count {
+            let item = ItemId(i);
+            if !matches!(index.item(item).kind, Kind::Initiative | Kind::Milestone) {
+                continue;
+            }
+            forecast.states[i] = Some(match (&forecast.dates[i], &unknowns[i]) {
+                (Some((start, end)), _) => ScheduleState::Scheduled(ItemSchedule {
+                    start: *start,
+                    end: *end,
+                    latest_finish: latest[i],
+                    slack: latest[i].map(|l| days_between(*end, l)),
+                    critical: false,
+                }),
+                (None, Some(unknown)) => ScheduleState::Unscheduled {
+                    reason: unknown.reason.clone(),
+                },
+                (None, None) => ScheduleState::Unscheduled {
+                    reason: "it could not be forecast".into(),
+                },
+            });
+        }
+        forecast.critical_paths(index, facts, graph);
+        forecast
+    }
+
+    /// Forward pass: each item after what it depends on. Returns why the others are unscheduled.
+    fn forward(
+        &mut self,
+        index: &Index,
+        facts: &Facts,
+        graph: &DependencyGraph,
+    ) -> Vec<Option<Unknown>> {
+        let mut unknowns: Vec<Option<Unknown>> = vec![None; index.items.len()];
+        // Each cycle spelled once: all its items give it as their reason.
+        let mut spelled: Vec<Option<String>> = vec![None; graph.cycles().len()];
+        for &item in graph.order() {
+            let kind = index.item(item).kind;
+            let result = if !matches!(kind, Kind::Initiative | Kind::Milestone) {
+                continue;
+            } else if graph.in_cycle(item) {
+                let cycle = match graph.cycle_number(item) {
+                    Some(n) => spelled[n]
+                        .get_or_insert_with(|| graph.spell(&graph.cycles()[n], index))
+                        .as_str(),
+                    None => "",
+                };
+                Err(Unknown::own(
+                    item,
+                    format!("part of the dependency cycle {cycle}")
+                        .trim_end()
+                        .to_string(),
+                    "part of a dependency cycle",
+                ))
+            } else if kind == Kind::Initiative {
+                self.forward_initiative(item, index, graph, &unknowns)
+            } else {
+                self.forward_milestone(item, index, facts, graph, &unknowns)
+            };
+            match result {
+                Ok(dates) => self.dates[item.0] = Some(dates),
+                Err(unknown) => unknowns[item.0] = Some(unknown),
+            }
+        }
+        unknowns
+    }
+
+    /// The earliest day each live dependency allows, or why one of them has no forecast.
+    /// `gap` is 1 for work (it starts the day after) and 0 for a milestone (it happens that day).
+    fn earliest_after(
+        &self,
+        item: ItemId,
+        gap: i64,
+        index: &Index,
+        graph: &DependencyGraph,
+        unknowns: &[Option<Unknown>],
+    ) -> Result<(Option<NaiveDate>, bool), Unknown> {
+        let mut earliest = None;
+        let mut any = false;
+        for (e, d) in graph.upstream(item) {
+            if !self.live[e] {
+                continue;
+            }
+            any = true;
+            let Some((_, end)) = self.dates[d.dependency.0] else {
+                if let Some(unknown) = &unknowns[d.dependency.0] {
+                    return Err(Unknown::waiting(d.dependency, unknown, index));
+                }
+                continue;
+            };
+            let day = add_days(end, gap + d.lag_days).ok_or_else(|| outside(item))?;
+            earliest = earliest.max(Some(day));
+        }
+        Ok((earliest, any))
+    }
+
+    fn forward_initiative(
+        &self,
+        item: ItemId,
+        index: &Index,
+        graph: &DependencyGraph,
+        unknowns: &[Option<Unknown>],
+    ) -> Result<(NaiveDate, NaiveDate), Unknown> {
+        let (own_start, days) = match &self.extents[item.0] {
+            Some(Extent::Known { start, days }) => (*start, *days),
+            Some(Extent::Missing { reason, short }) => {
+                return Err(Unknown::own(item, reason.clone(), *short))
+            }
+            None => return Err(Unknown::own(item, "not an initiative", "not work")),
+        };
+        let start = if self.pinned[item.0] {
+            own_start
+        } else {
+            let (after, any) = self.earliest_after(item, 1, index, graph, unknowns)?;
+            // The program start is the default only for work with neither a start nor a dependency.
+            let default = match (own_start, any) {
+                (None, false) => self.program.and_then(|p| p.start),
+                _ => None,
+            };
+            own_start.max(after).max(default)
+        };
+        let start = start.ok_or_else(|| {
+            Unknown::own(
+                item,
+                "no start: give `start` or `depends_on`, or a `start` on the program",
+                "no start",
+            )
+        })?;
+        let end = add_days(start, days - 1).ok_or_else(|| outside(item))?;
+        Ok((start, end))
+    }
+
+    fn forward_milestone(
+        &self,
+        item: ItemId,
+        index: &Index,
+        facts: &Facts,
+        graph: &DependencyGraph,
+        unknowns: &[Option<Unknown>],
+    ) -> Result<(NaiveDate, NaiveDate), Unknown> {
+        let date = facts.of(item).date("date").map(|(d, _)| d);
+        let day = if self.pinned[item.0] {
+            date
+        } else {
+            let (after, _) = self.earliest_after(item, 0, index, graph, unknowns)?;
+            date.max(after)
+        };
+        let day = day.ok_or_else(|| Unknown::own(item, "no date: give `date`", "no date"))?;
+        Ok((day, day))
+    }
+
+    /// Backward pass: each item after its dependents. The latest finish is the earliest committed
+    /// date the item feeds (its own date for a milestone, the program end), walked back through
+    /// dependents and lags.
+    fn backward(
+        &mut self,
+        index: &Index,
+        facts: &Facts,
+        graph: &DependencyGraph,
+    ) -> Vec<Option<NaiveDate>> {
+        let mut latest: Vec<Option<NaiveDate>> = vec![None; index.items.len()];
+        for &item in graph.order().iter().rev() {
+            let kind = index.item(item).kind;
+            if !matches!(kind, Kind::Initiative | Kind::Milestone)
+                || graph.in_cycle(item)
+                || status(facts, item) == "cancelled"
+            {
+                continue; // cancelled work feeds nothing; a cycle has no forecast to measure
+            }
+            let mut best: Option<(NaiveDate, ItemId)> = None;
+            let mut consider = |date: NaiveDate, source: ItemId| {
+                if best.is_none_or(|(b, _)| date < b) {
+                    best = Some((date, source));
+                }
+            };
+            if kind == Kind::Milestone {
+                if let Some((date, _)) = facts.of(item).date("date") {
+                    consider(date, item);
+                }
+            }
+            if let Some(ProgramDates {
+                id,
+                end: Some((end, _)),
+                ..
+            }) = self.program
+            {
+                consider(end, id);
+            }
+            for (e, d) in graph.downstream(item) {
+                let dependent = d.dependent;
+                let (Some(finish), Some(source)) =
+                    (latest[dependent.0], self.commitment[dependent.0])
+                else {
+                    continue;
+                };
+                if !self.live[e] {
+                    continue;
+                }
+                // Work must start by its latest finish minus its length; a milestone happens by it.
+                let gate = match index.item(dependent).kind {
+                    Kind::Milestone => Some(finish),
+                    _ => self.extents[dependent.0]
+                        .as_ref()
+                        .and_then(Extent::days)
+                        .and_then(|days| add_days(finish, -days)),
+                };
+                if let Some(by) = gate.and_then(|g| add_days(g, -d.lag_days)) {
+                    consider(by, source);
+                }
+            }
+            if let Some((date, source)) = best {
+                latest[item.0] = Some(date);
+                self.commitment[item.0] = Some(source);
+            }
+        }
+        latest
+    }
+
+    /// The chain of least-slack predecessors of each milestone, and of the open work that ends
+    /// last when the program has an end; marks the items on them as critical.
+    fn critical_paths(&mut self, index: &Index, facts: &Facts, graph: &DependencyGraph) {
+        let count = index.items.len();
+        // Each item's least-slack predecessor: ties go to the one that ends latest (with its lag),
+        // then to the one defined first.
+        let mut predecessor: Vec<Option<ItemId>> = vec![None; count];
+        for (i, slot) in predecessor.iter_mut().enumerate() {
+            if self.dates[i].is_none() {
+                continue;
+            }
+            *slot = graph
+                .upstream(ItemId(i))
+                .filter(|(e, _)| self.live[*e])
+                .filter_map(|(_, d)| {
+                    let (_, end) = self.dates[d.dependency.0]?;
+                    let slack = self.slack(d.dependency).unwrap_or(i64::MAX);
+                    let finish = i64::from(end.num_days_from_ce()) + d.lag_days;
+                    Some((slack, std::cmp::Reverse(finish), d.dependency))
+                })
+                .min()
+                .map(|(_, _, p)| p);
+        }
+        let chain = |from: ItemId| {
+            let mut chain = vec![from];
+            let mut current = from;
+            while let Some(p) = predecessor[current.0] {
+                chain.push(p);
+                current = p;
+            }
+            chain.reverse();
+            chain
+        };
+        let mut critical = vec![false; count];
+        // The chain from an item is the same whichever milestone reaches it: stop at a marked one.
+        let mut mark = |from: Option<ItemId>| {
+            let mut current = from;
+            while let Some(item) = current {
+                if critical[item.0] {
+                    break;
+                }
+                critical[item.0] = true;
+                current = predecessor[item.0];
+            }
+        };
+        for (i, info) in index.items.iter().enumerate() {
+            if info.kind == Kind::Milestone && self.dates[i].is_some() {
+                self.critical_paths[i] = chain(ItemId(i));
+                mark(predecessor[i]);
+            }
+        }
+        if let Some(ProgramDates {
+            id, end: Some(_), ..
+        }) = self.program
+        {
+            let last = (0..count)
+                .filter(|&i| self.dates[i].is_some() && !is_closed(facts, ItemId(i)))
+                .max_by_key(|&i| {
+                    let (_, end) = self.dates[i].expect("filtered on dates");
+                    let slack = self.slack(ItemId(i)).unwrap_or(i64::MAX);
+                    (end, std::cmp::Reverse(slack), std::cmp::Reverse(i))
+                });
+            if let Some(last) = last {
+                self.critical_paths[id.0] = chain(ItemId(last));
+                mark(Some(ItemId(last)));
+            }
+        }
+        for (state, critical) in self.states.iter_mut().zip(critical) {
+            if let Some(ScheduleState::Scheduled(s)) = state {
+                s.critical = critical;
+            }
+        }
+    }
+
+    /// Every item's forecast, by item; `None` for kinds that are not scheduled.
+    pub fn into_parts(self) -> (Vec<Option<ScheduleState>>, Vec<Vec<ItemId>>) {
+        (self.states, self.critical_paths)
+    }
+
+    pub fn state(&self, item: ItemId) -> Option<&ScheduleState> {
+        self.states[item.0].as_ref()
+    }
+
+    /// The forecast first and last day of a scheduled item.
+    pub fn dates(&self, item: ItemId) -> Option<(NaiveDate, NaiveDate)> {
+        self.dates[item.0]
+    }
+
+    pub fn slack(&self, item: ItemId) -> Option<i64> {
+        match self.states[item.0].as_ref()? {
+            ScheduleState::Scheduled(s) => s.slack,
+            ScheduleState::Unscheduled { .. } => None,
+        }
+    }
+
+    /// The milestone or program whose committed date sets the item's latest finish.
+    pub fn commitment(&self, item: ItemId) -> Option<ItemId> {
+        self.commitment[item.0]
+    }
+
+    /// The critical path of a milestone; for the program, the chain of the work that ends last.
+    pub fn critical_path(&self, item: ItemId) -> &[ItemId] {
+        &self.critical_paths[item.0]
+    }
+
+    /// Whether a reference counts in the forecast.
+    pub fn is_live(&self, edge: usize) -> bool {
+        self.live[edge]
+    }
+
+    pub fn extent(&self, item: ItemId) -> Option<&Extent> {
+        self.extents[item.0].as_ref()
+    }
+
+    /// Whether a closed item keeps its own dates, whatever it depends on.
+    pub fn is_pinned(&self, item: ItemId) -> bool {
+        self.pinned[item.0]
+    }
+
+    pub fn program(&self) -> Option<ProgramDates> {
+        self.program
+    }
+}
+
+fn outside(item: ItemId) -> Unknown {
+    Unknown::own(
+        item,
+        "its forecast falls outside the calendar",
+        "outside the calendar",
+    )
+}
+
+/// `date` plus `days` (which may be negative), or `None` past the calendar's ends.
+pub fn add_days(date: NaiveDate, days: i64) -> Option<NaiveDate> {
+    date.checked_add_signed(TimeDelta::try_days(days)?)
+}
+
+/// `to - from` in days.
+pub fn days_between(from: NaiveDate, to: NaiveDate) -> i64 {
+    to.signed_duration_since(from).num_days()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{analyze, Options, Workspace};
+
+    fn forecast(text: &str) -> impl Fn(&str) -> String {
+        let workspace = Workspace::from_texts([("t.plan", text)]);
+        let options = Options {
+            today: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+        };
+        let analysis = analyze(&workspace, &options);
+        move |name: &str| {
+            let item = analysis.lookup(name).unwrap();
+            analysis.schedule(item).unwrap().to_string()
+        }
+    }
+
+    #[test]
+    fn dates_past_the_calendar_leave_the_item_unscheduled_without_panicking() {
+        let state = forecast(
+            "initiative huge { start: 2027-01-01 duration: 4294967295w }\n\
+             initiative after { depends_on: huge duration: 1d }\n\
+             initiative lagged { start: 2027-01-01 duration: 1d }\n\
+             milestone far { date: 2027-06-01 requires: lagged + 4294967295w }\n\
+             initiative early { end: 2027-01-01 duration: 4294967295w }\n",
+        );
+        assert_eq!(
+            state("huge"),
+            "unscheduled: its forecast falls outside the calendar"
+        );
+        assert_eq!(
+            state("after"),
+            "unscheduled: waits for `huge`, which is unscheduled (outside the calendar)"
+        );
+        assert_eq!(
+            state("far"),
+            "unscheduled: its forecast falls outside the calendar"
+        );
+        assert_eq!(
+            state("early"),
+            "unscheduled: its dates fall outside the calendar"
+        );
+    }
+
+    #[test]
+    fn a_zero_duration_is_not_scheduled() {
+        let state = forecast("initiative none { start: 2027-01-04 duration: 0d }\n");
+        assert_eq!(
+            state("none"),
+            "unscheduled: its duration is 0 days: give at least `1d`"
+        );
+    }
+
+    #[test]
+    fn a_milestone_without_a_date_follows_what_it_requires() {
+        let state = forecast(
+            "initiative a { start: 2027-01-04 duration: 1w }\n\
+             milestone m { requires: a + 2d }\n\
+             milestone empty { }\n",
+        );
+        assert_eq!(
+            state("m"),
+            "2027-01-12 to 2027-01-12, no committed date downstream"
+        );
+        assert_eq!(state("empty"), "unscheduled: no date: give `date`");
     }
 }

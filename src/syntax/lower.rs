@@ -102,6 +102,26 @@ impl<'t> Lowerer<'t> {
         self.file.stray_fields.push(field);
     }
 
+    /// `owner @ana` inside a block: a field whose `:` is missing. It is kept as a broken field, so
+    /// that the item still counts as having an owner and the syntax error is the one report.
+    fn colonless_field(&mut self, node: Node) -> Option<Field> {
+        let mut tokens = Vec::new();
+        self.leading_tokens(node, &mut tokens);
+        let first = *tokens.first()?;
+        let word = self.text(first);
+        if !is_word(word) || tokens.get(1).is_some_and(|n| self.text(*n) == ":") {
+            return None;
+        }
+        let key = self.name(first);
+        Some(Field {
+            colon: Span::new(key.span.end, key.span.end),
+            key,
+            values: Vec::new(),
+            span: span(node),
+            broken: true,
+        })
+    }
+
     /// `team: payments` outside any block parses as an item `team` with a stray `:`; it is a field.
     fn stray_field_in_item(&mut self, node: Node, kind_node: Node) -> Option<Field> {
         let colon = kind_node
@@ -124,6 +144,7 @@ impl<'t> Lowerer<'t> {
             colon: span(colon),
             values,
             span: span(node),
+            broken: true,
         })
     }
 
@@ -143,10 +164,16 @@ impl<'t> Lowerer<'t> {
             return None;
         }
         let Some(kind) = Kind::from_keyword(self.text(kind_node)) else {
-            // Error recovery can invent a missing kind word in front of a title or block.
+            // Recovery may invent a missing kind word before a stray title or block: the error
+            // is on the first line of what is there.
+            let raw = self.text(node);
+            let text = first_line(raw.trim_start());
+            let start = node.start_byte() + (raw.len() - raw.trim_start().len());
             self.error(
-                span(node),
-                "expected an item kind here: program, team, person, initiative, milestone or risk",
+                Span::new(start, start + text.len()),
+                format!(
+                    "unexpected `{text}`: expected an item such as `initiative my_id {{ ... }}`"
+                ),
             );
             return None;
         };
@@ -222,6 +249,9 @@ impl<'t> Lowerer<'t> {
                 "comment" => self.file.comments.push(span(child)),
                 "ERROR" => {
                     self.unexpected(child, Some(item));
+                    if let Some(field) = self.colonless_field(child) {
+                        fields.push(field);
+                    }
                     self.block_fields(child, item, fields);
                 }
                 "item" => {
@@ -286,6 +316,7 @@ impl<'t> Lowerer<'t> {
             );
         }
         Field {
+            broken: node.has_error() || error_follows || values.is_empty() || key_node.is_missing(),
             key,
             colon,
             values,

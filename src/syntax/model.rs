@@ -153,6 +153,9 @@ pub struct Field {
     /// Empty when the value is missing (a syntax error).
     pub values: Vec<Value>,
     pub span: Span,
+    /// The field has a syntax error (no `:`, no value, a broken value): that error is the one
+    /// report about it, so the analysis counts the key as given but checks nothing else.
+    pub broken: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

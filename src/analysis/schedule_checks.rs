@@ -1,0 +1,609 @@
+//! The diagnostics of dates, forecast and status: inconsistent-dates, schedule-conflict,
+//! milestone-at-risk, program-end-at-risk, depends-on-cancelled, done-before-dependency,
+//! overdue, health-mismatch and blocked-upstream.
+
+use chrono::NaiveDate;
+
+use crate::analysis::diagnostic::{Code, Diagnostic, Edit, Fix};
+use crate::analysis::facts::Facts;
+use crate::analysis::graph::{removal, spell_chain, DependencyGraph};
+use crate::analysis::index::{Index, ItemId};
+use crate::analysis::schedule::{
+    add_days, days_between, is_closed, status, Extent, Forecast, ProgramDates,
+};
+use crate::analysis::workspace::Workspace;
+use crate::syntax::{Kind, Span};
+
+/// Everything the checks read.
+struct Context<'a> {
+    workspace: &'a Workspace,
+    index: &'a Index,
+    facts: &'a Facts,
+    graph: &'a DependencyGraph,
+    forecast: &'a Forecast,
+    today: NaiveDate,
+}
+
+/// Every schedule and status diagnostic, in no particular order (the caller sorts).
+pub fn diagnostics(
+    workspace: &Workspace,
+    index: &Index,
+    facts: &Facts,
+    graph: &DependencyGraph,
+    forecast: &Forecast,
+    today: NaiveDate,
+) -> Vec<Diagnostic> {
+    let cx = Context {
+        workspace,
+        index,
+        facts,
+        graph,
+        forecast,
+        today,
+    };
+    let mut out = Vec::new();
+    for i in 0..index.items.len() {
+        let item = ItemId(i);
+        match index.item(item).kind {
+            Kind::Program => cx.inconsistent_dates(item, &mut out),
+            Kind::Initiative => {
+                cx.inconsistent_dates(item, &mut out);
+                cx.schedule_conflict(item, &mut out);
+                cx.overdue_initiative(item, &mut out);
+            }
+            Kind::Milestone => {
+                cx.milestone_at_risk(item, &mut out);
+                cx.overdue_milestone(item, &mut out);
+            }
+            _ => {}
+        }
+    }
+    cx.program_end_at_risk(&mut out);
+    cx.reference_checks(&mut out);
+    cx.blocked(&mut out);
+    out
+}
+
+/// "1 day", "14 days".
+fn days(n: i64) -> String {
+    if n.abs() == 1 {
+        format!("{n} day")
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// ", plus a lag of 7 days", or nothing without a lag.
+fn lag_words(lag: i64) -> String {
+    if lag == 0 {
+        String::new()
+    } else {
+        format!(", plus a lag of {}", days(lag))
+    }
+}
+
+impl Context<'_> {
+    fn name(&self, item: ItemId) -> &str {
+        &self.index.item(item).name
+    }
+
+    /// The text a span covers, as the user wrote it.
+    fn written(&self, item: ItemId, span: Span) -> &str {
+        let text = &self.workspace.file(self.index.item(item).file).text;
+        text.get(span.start..span.end).unwrap_or("")
+    }
+
+    fn at(&self, item: ItemId, span: Span, code: Code, message: String) -> Diagnostic {
+        Diagnostic::new(code, self.index.item(item).file, span, message)
+    }
+
+    /// Relates a diagnostic to an item's ID.
+    fn related_id(&self, d: Diagnostic, item: ItemId, message: String) -> Diagnostic {
+        let info = self.index.item(item);
+        d.with_related(info.file, info.name_span, message)
+    }
+
+    /// Relates a diagnostic to an item's `status` value, or to its ID when it has none.
+    fn related_status(&self, d: Diagnostic, item: ItemId) -> Diagnostic {
+        let word = status(self.facts, item);
+        let message = format!("`{}` is {word} here", self.name(item));
+        match self.facts.of(item).values("status").first() {
+            Some((_, span)) => d.with_related(self.index.item(item).file, *span, message),
+            None => self.related_id(
+                d,
+                item,
+                format!("`{}` has no status, so it is planned", self.name(item)),
+            ),
+        }
+    }
+
+    /// End before start; start, end and duration that disagree.
+    fn inconsistent_dates(&self, item: ItemId, out: &mut Vec<Diagnostic>) {
+        let f = self.facts.of(item);
+        let (Some((start, start_span)), Some((end, end_span))) = (f.date("start"), f.date("end"))
+        else {
+            return;
+        };
+        let file = self.index.item(item).file;
+        if end < start {
+            out.push(
+                self.at(
+                    item,
+                    end_span,
+                    Code::InconsistentDates,
+                    format!(
+                        "end {end} is before start {start}: `end` is the last day of work, on or after the start"
+                    ),
+                )
+                .with_related(file, start_span, format!("`{}` starts {start}", self.name(item))),
+            );
+            return;
+        }
+        let Some((duration, duration_span)) = f.days("duration") else {
+            return;
+        };
+        let spanned = days_between(start, end) + 1;
+        if duration == spanned {
+            return;
+        }
+        let written = self.written(item, duration_span);
+        let replacement = if spanned % 7 == 0 {
+            format!("{}w", spanned / 7)
+        } else {
+            format!("{spanned}d")
+        };
+        out.push(
+            self.at(
+                item,
+                duration_span,
+                Code::InconsistentDates,
+                format!(
+                    "start {start} and end {end} make {}, but duration is {written} ({}); the forecast uses the start and end",
+                    days(spanned),
+                    days(duration)
+                ),
+            )
+            .with_related(file, start_span, format!("`{}` starts {start}", self.name(item)))
+            .with_related(file, end_span, format!("`{}` ends {end}", self.name(item)))
+            .with_fix(Fix {
+                title: format!("Set duration to {replacement}"),
+                edits: vec![Edit {
+                    file,
+                    span: duration_span,
+                    new_text: replacement,
+                }],
+            }),
+        );
+    }
+
+    /// A given start (or, without one, a given end) earlier than the dependencies allow.
+    fn schedule_conflict(&self, item: ItemId, out: &mut Vec<Diagnostic>) {
+        if self.forecast.is_pinned(item) {
+            return;
+        }
+        let f = self.facts.of(item);
+        let Some(Extent::Known {
+            start: Some(own_start),
+            days: length,
+        }) = self.forecast.extent(item)
+        else {
+            return;
+        };
+        let (span, word) = match (f.date("start"), f.date("end")) {
+            (Some((_, span)), _) => (span, "start"),
+            (None, Some((_, span))) => (span, "end"),
+            (None, None) => return,
+        };
+        // Each live dependency that ends too late, with the first day it allows.
+        let mut late: Vec<(NaiveDate, ItemId, i64, NaiveDate)> = Vec::new();
+        for (e, d) in self.graph.upstream(item) {
+            if !self.forecast.is_live(e) {
+                continue;
+            }
+            let Some((_, end)) = self.forecast.dates(d.dependency) else {
+                continue;
+            };
+            if let Some(allowed) = add_days(end, 1 + d.lag_days) {
+                if allowed > *own_start {
+                    late.push((allowed, d.dependency, d.lag_days, end));
+                }
+            }
+        }
+        // The dependency that allows the latest start explains the conflict; ties to the first.
+        let Some(&(allowed, binding, lag, end)) =
+            late.iter().rev().max_by_key(|(allowed, ..)| *allowed)
+        else {
+            return;
+        };
+        let later = days_between(*own_start, allowed);
+        let message = if word == "start" {
+            format!(
+                "`{}` is set to start {own_start}, but `{}` is forecast to end {end}{}: it can start {allowed} at the earliest, {} later",
+                self.name(item),
+                self.name(binding),
+                lag_words(lag),
+                days(later)
+            )
+        } else {
+            let given_end = add_days(*own_start, length - 1).unwrap_or(*own_start);
+            let can_end = add_days(allowed, length - 1).unwrap_or(allowed);
+            format!(
+                "`{}` is set to end {given_end}, but `{}` is forecast to end {end}{}: it can end {can_end} at the earliest, {} later",
+                self.name(item),
+                self.name(binding),
+                lag_words(lag),
+                days(later)
+            )
+        };
+        let mut d = self.at(item, span, Code::ScheduleConflict, message);
+        for &(_, dependency, _, end) in &late {
+            let text = format!("`{}` is forecast to end {end}", self.name(dependency));
+            d = self.related_id(d, dependency, text);
+        }
+        out.push(d);
+    }
+
+    /// The names of a critical path: `a -> b -> m`.
+    fn path(&self, item: ItemId) -> String {
+        spell_chain(
+            self.forecast
+                .critical_path(item)
+                .iter()
+                .map(|&i| self.name(i))
+                .collect(),
+        )
+    }
+
+    /// A milestone forecast after its date, on the date value.
+    fn milestone_at_risk(&self, item: ItemId, out: &mut Vec<Diagnostic>) {
+        if is_closed(self.facts, item) {
+            return;
+        }
+        let (Some((date, span)), Some((forecast, _))) =
+            (self.facts.of(item).date("date"), self.forecast.dates(item))
+        else {
+            return;
+        };
+        if forecast <= date {
+            return;
+        }
+        let mut d = self.at(
+            item,
+            span,
+            Code::MilestoneAtRisk,
+            format!(
+                "`{}` is forecast for {forecast}, {} after its date {date}; critical path: {}",
+                self.name(item),
+                days(days_between(date, forecast)),
+                self.path(item)
+            ),
+        );
+        // The requirements that end too late, latest first.
+        let mut late: Vec<(NaiveDate, ItemId, i64, NaiveDate)> = Vec::new();
+        for (e, r) in self.graph.upstream(item) {
+            if !self.forecast.is_live(e) {
+                continue;
+            }
+            if let Some((_, end)) = self.forecast.dates(r.dependency) {
+                if let Some(needed) = add_days(end, r.lag_days).filter(|n| *n > date) {
+                    late.push((needed, r.dependency, r.lag_days, end));
+                }
+            }
+        }
+        late.sort_by_key(|(needed, id, ..)| (std::cmp::Reverse(*needed), *id));
+        for (_, dependency, lag, end) in late {
+            let text = format!(
+                "`{}` is forecast to end {end}{}",
+                self.name(dependency),
+                lag_words(lag)
+            );
+            d = self.related_id(d, dependency, text);
+        }
+        out.push(d);
+    }
+
+    /// Open work forecast to end after the program's end, on the end value.
+    fn program_end_at_risk(&self, out: &mut Vec<Diagnostic>) {
+        let Some(ProgramDates {
+            id: program,
+            end: Some((program_end, span)),
+            ..
+        }) = self.forecast.program()
+        else {
+            return;
+        };
+        let late: Vec<(NaiveDate, ItemId)> = (0..self.index.items.len())
+            .map(ItemId)
+            .filter(|&i| {
+                matches!(self.index.item(i).kind, Kind::Initiative | Kind::Milestone)
+                    && !is_closed(self.facts, i)
+            })
+            .filter_map(|i| Some((self.forecast.dates(i)?.1, i)))
+            .filter(|(end, _)| *end > program_end)
+            .collect();
+        let Some(&(last_end, _)) = late.iter().max_by_key(|(end, _)| *end) else {
+            return;
+        };
+        let last: Vec<ItemId> = late
+            .iter()
+            .filter(|(end, _)| *end == last_end)
+            .map(|(_, i)| *i)
+            .collect();
+        let names: Vec<String> = last
+            .iter()
+            .map(|&i| format!("`{}`", self.name(i)))
+            .collect();
+        let who = match names.as_slice() {
+            [one] => format!("{one} ends last"),
+            [rest @ .., final_one] => format!("{} and {final_one} end last", rest.join(", ")),
+            [] => String::new(),
+        };
+        let others = if late.len() > last.len() {
+            format!(" ({} items end after the program end)", late.len())
+        } else {
+            String::new()
+        };
+        let mut d = self.at(
+            program,
+            span,
+            Code::ProgramEndAtRisk,
+            format!(
+                "work is forecast to end {last_end}, {} after the program end {program_end}: {who}{others}",
+                days(days_between(program_end, last_end))
+            ),
+        );
+        for i in last {
+            let text = format!("`{}` is forecast to end {last_end}", self.name(i));
+            d = self.related_id(d, i, text);
+        }
+        out.push(d);
+    }
+
+    /// An open initiative whose planned end (its `end`, or `start` plus `duration`) is past.
+    fn overdue_initiative(&self, item: ItemId, out: &mut Vec<Diagnostic>) {
+        if is_closed(self.facts, item) {
+            return;
+        }
+        let f = self.facts.of(item);
+        let today = self.today;
+        let (message, span) = if let Some((end, span)) = f.date("end") {
+            if end >= today {
+                return;
+            }
+            (format!("`{}` was due to end {end}", self.name(item)), span)
+        } else if let (Some((start, _)), Some((length, span))) =
+            (f.date("start"), f.days("duration"))
+        {
+            let Some(end) = add_days(start, length - 1).filter(|e| *e < today) else {
+                return;
+            };
+            let written = self.written(item, span);
+            (
+                format!(
+                    "`{}` was due to end {end} (start {start} + {written})",
+                    self.name(item)
+                ),
+                span,
+            )
+        } else {
+            return;
+        };
+        out.push(self.at(
+            item,
+            span,
+            Code::Overdue,
+            format!(
+                "{message}, before today ({today}), and is {}, not done",
+                status(self.facts, item)
+            ),
+        ));
+    }
+
+    /// An open milestone whose date is past.
+    fn overdue_milestone(&self, item: ItemId, out: &mut Vec<Diagnostic>) {
+        if is_closed(self.facts, item) {
+            return;
+        }
+        let Some((date, span)) = self.facts.of(item).date("date") else {
+            return;
+        };
+        if date < self.today {
+            out.push(self.at(
+                item,
+                span,
+                Code::Overdue,
+                format!(
+                    "`{}` was due on {date}, before today ({}), and is not done",
+                    self.name(item),
+                    self.today
+                ),
+            ));
+        }
+    }
+
+    /// depends-on-cancelled and done-before-dependency, on each reference.
+    fn reference_checks(&self, out: &mut Vec<Diagnostic>) {
+        for d in self.graph.dependencies() {
+            if d.is_self() {
+                continue;
+            }
+            let (from, to) = (d.dependent, d.dependency);
+            let (from_status, to_status) = (status(self.facts, from), status(self.facts, to));
+            if to_status == "cancelled" && !is_closed(self.facts, from) {
+                let mut diagnostic = Diagnostic::new(
+                    Code::DependsOnCancelled,
+                    d.file,
+                    d.span,
+                    format!(
+                        "`{}` is cancelled, so it is left out of the forecast of `{}`: remove it or name the work that replaces it",
+                        self.name(to),
+                        self.name(from)
+                    ),
+                );
+                diagnostic = self.related_status(diagnostic, to);
+                if let Some(edit) = removal(self.workspace, self.index, d) {
+                    diagnostic = diagnostic.with_fix(Fix {
+                        title: format!("Remove `{}` from `{}`", self.name(to), d.key),
+                        edits: vec![edit],
+                    });
+                }
+                out.push(diagnostic);
+            }
+            if from_status == "done" && !matches!(to_status, "done" | "cancelled") {
+                let diagnostic = Diagnostic::new(
+                    Code::DoneBeforeDependency,
+                    d.file,
+                    d.span,
+                    format!(
+                        "`{}` is done, but `{}`, which it {}, is still {to_status}",
+                        self.name(from),
+                        self.name(to),
+                        if d.key == "requires" {
+                            "requires"
+                        } else {
+                            "depends on"
+                        }
+                    ),
+                );
+                out.push(self.related_status(diagnostic, to));
+            }
+        }
+    }
+
+    /// blocked-upstream on each reference through which open work waits for a blocked item, and
+    /// health-mismatch for green health on late or blocked work.
+    fn blocked(&self, out: &mut Vec<Diagnostic>) {
+        let count = self.index.items.len();
+        // By item: the nearest blocked item it is or waits for, with the number of steps.
+        let mut nearest: Vec<Option<(usize, ItemId)>> = vec![None; count];
+        let upstream_blocked = |item: ItemId, nearest: &[Option<(usize, ItemId)>]| {
+            self.graph
+                .upstream(item)
+                .filter(|(e, _)| self.forecast.is_live(*e))
+                .filter_map(|(_, d)| nearest[d.dependency.0].map(|(n, b)| (n + 1, b)))
+                .min()
+        };
+        for &item in self.graph.order() {
+            nearest[item.0] = match status(self.facts, item) {
+                "blocked" => Some((0, item)),
+                "done" | "cancelled" => None,
+                _ => upstream_blocked(item, &nearest),
+            };
+        }
+        for i in 0..count {
+            let item = ItemId(i);
+            if !matches!(
+                self.index.item(item).kind,
+                Kind::Initiative | Kind::Milestone
+            ) || is_closed(self.facts, item)
+            {
+                continue;
+            }
+            for (e, d) in self.graph.upstream(item) {
+                if !self.forecast.is_live(e) {
+                    continue;
+                }
+                let Some((_, blocked)) = nearest[d.dependency.0] else {
+                    continue;
+                };
+                let message = if blocked == d.dependency {
+                    format!(
+                        "`{}` waits for `{}`, which is blocked",
+                        self.name(item),
+                        self.name(blocked)
+                    )
+                } else {
+                    format!(
+                        "`{}` waits for `{}`, which waits for `{}`, which is blocked",
+                        self.name(item),
+                        self.name(d.dependency),
+                        self.name(blocked)
+                    )
+                };
+                let hint = Diagnostic::new(Code::BlockedUpstream, d.file, d.span, message);
+                out.push(self.related_status(hint, blocked));
+            }
+            self.health_mismatch(item, upstream_blocked(item, &nearest), out);
+        }
+    }
+
+    /// `health: green` on work that is blocked, forecast late, or waits for blocked work.
+    fn health_mismatch(
+        &self,
+        item: ItemId,
+        blocked_upstream: Option<(usize, ItemId)>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some((_, span)) = self
+            .facts
+            .of(item)
+            .values("health")
+            .first()
+            .filter(|(typed, _)| *typed == crate::analysis::facts::Typed::Word("green"))
+        else {
+            return;
+        };
+        let mut reasons = Vec::new();
+        let mut related: Vec<(ItemId, bool)> = Vec::new();
+        if status(self.facts, item) == "blocked" {
+            reasons.push(format!("`{}` is blocked", self.name(item)));
+        }
+        if let Some(slack) = self.forecast.slack(item).filter(|s| *s < 0) {
+            let against = match self.forecast.commitment(item) {
+                Some(c) if self.index.item(c).kind == Kind::Program => {
+                    "the program end".to_string()
+                }
+                Some(c) => format!("`{}`", self.name(c)),
+                None => "its committed date".to_string(),
+            };
+            reasons.push(format!(
+                "it is forecast {} late for {against}",
+                days(-slack)
+            ));
+            if let Some(c) = self.forecast.commitment(item) {
+                related.push((c, false));
+            }
+        }
+        if let Some((_, blocked)) = blocked_upstream {
+            reasons.push(format!("`{}` upstream is blocked", self.name(blocked)));
+            related.push((blocked, true));
+        }
+        if reasons.is_empty() {
+            return;
+        }
+        let mut d = self.at(
+            item,
+            *span,
+            Code::HealthMismatch,
+            format!("health is green, but {}", reasons.join(", and ")),
+        );
+        for (other, is_blocked) in related {
+            d = if is_blocked {
+                self.related_status(d, other)
+            } else {
+                self.related_commitment(d, other)
+            };
+        }
+        out.push(d);
+    }
+
+    /// Relates a diagnostic to the committed date of a milestone or program.
+    fn related_commitment(&self, d: Diagnostic, item: ItemId) -> Diagnostic {
+        let f = self.facts.of(item);
+        let (key, what) = match self.index.item(item).kind {
+            Kind::Program => ("end", "the program ends"),
+            _ => ("date", "is due"),
+        };
+        match f.date(key) {
+            Some((date, span)) if key == "end" => {
+                d.with_related(self.index.item(item).file, span, format!("{what} {date}"))
+            }
+            Some((date, span)) => d.with_related(
+                self.index.item(item).file,
+                span,
+                format!("`{}` {what} {date}", self.name(item)),
+            ),
+            None => d,
+        }
+    }
+}
