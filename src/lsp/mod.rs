@@ -14,12 +14,14 @@ pub mod settings;
 pub mod state;
 
 pub mod code_action;
+pub mod code_lens;
 pub mod completion;
 pub mod definition;
 pub mod document_highlight;
 pub mod document_symbol;
 pub mod folding_range;
 pub mod formatting;
+pub mod hover;
 pub mod inlay_hint;
 pub mod references;
 pub mod rename;

@@ -25,8 +25,9 @@ use crate::lsp::position::Encoding;
 use crate::lsp::settings::Settings;
 use crate::lsp::state::{OpenDocument, Snapshot, State};
 use crate::lsp::{
-    code_action, completion, definition, document_highlight, document_symbol, folding_range,
-    formatting, inlay_hint, references, rename, selection_range, semantic_tokens, workspace_symbol,
+    code_action, code_lens, completion, definition, document_highlight, document_symbol,
+    folding_range, formatting, hover, inlay_hint, references, rename, selection_range,
+    semantic_tokens, workspace_symbol,
 };
 
 /// How the server behaves, beyond what the client configures.
@@ -301,6 +302,7 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
                 ..TextDocumentSyncOptions::default()
             },
         )),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         document_highlight_provider: Some(OneOf::Left(true)),
@@ -317,6 +319,9 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         code_action_provider: Some(code_action::options()),
         document_formatting_provider: Some(OneOf::Left(true)),
         inlay_hint_provider: Some(OneOf::Left(true)),
+        code_lens_provider: Some(CodeLensOptions {
+            resolve_provider: Some(false),
+        }),
         workspace: Some(WorkspaceServerCapabilities {
             workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                 supported: Some(true),
@@ -497,6 +502,10 @@ impl LanguageServer for Backend {
         }
     }
 
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        self.read("textDocument/hover", |s| hover::hover(s, &params))
+    }
+
     async fn goto_definition(
         &self,
         params: GotoDefinitionParams,
@@ -600,6 +609,12 @@ impl LanguageServer for Backend {
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         self.read("textDocument/inlayHint", |s| {
             inlay_hint::inlay_hint(s, &params)
+        })
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        self.read("textDocument/codeLens", |s| {
+            code_lens::code_lens(s, &params)
         })
     }
 

@@ -4,4 +4,5 @@ mod client;
 
 mod documents;
 mod features;
+mod insights;
 mod stdio;
