@@ -79,8 +79,8 @@ struct Inner {
     analyses: AtomicU64,
 }
 
-/// Locks a std mutex; a panic elsewhere cannot leave our state half-changed (changes are applied
-/// before anything that can panic is called), so a poisoned lock is still usable.
+/// Locks a std mutex. Every change to the state runs under [`guard`], so a panic is caught while the
+/// lock is held and never poisons it; should one get through, the state is still the best there is.
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
         .lock()
@@ -119,11 +119,12 @@ impl Backend {
         guard(request, || answer(&snapshot))
     }
 
-    /// Changes the state and schedules the diagnostics; nothing here awaits.
-    fn change(&self, apply: impl FnOnce(&mut State)) {
+    /// Changes the state and schedules the diagnostics; nothing here awaits. A panic while
+    /// changing is logged and the server goes on with the state as the panic left it.
+    fn change(&self, notification: &str, apply: impl FnOnce(&mut State)) {
         let generation = {
             let mut state = lock(&self.inner.state);
-            apply(&mut state);
+            let _ = guard(notification, || apply(&mut state));
             state.changed()
         };
         self.schedule_publish(generation);
@@ -136,7 +137,7 @@ impl Backend {
 
     fn apply_settings(&self, value: &Value) {
         let (settings, problems) = Settings::from_json(value);
-        self.change(|state| state.settings = settings);
+        self.change("settings", |state| state.settings = settings);
         if !problems.is_empty() {
             let client = self.inner.client.clone();
             tokio::spawn(async move { show_problems(&client, problems).await });
@@ -208,14 +209,20 @@ impl Inner {
 
     fn snapshot(&self) -> Result<Arc<Snapshot>> {
         let mut cache = lock(&self.snapshot);
+        // The clock is read here, in the server, and only matters when no `today` is set: a
+        // server left running past midnight analyses again with the new date.
+        let today = chrono::Local::now().date_naive();
         let inputs = {
             let state = lock(&self.state);
-            if let Some(snapshot) = cache.as_ref().filter(|s| s.generation == state.generation) {
+            let current = |s: &&Arc<Snapshot>| {
+                s.generation == state.generation
+                    && (state.settings.today.is_some() || s.today == today)
+            };
+            if let Some(snapshot) = cache.as_ref().filter(current) {
                 return Ok(snapshot.clone());
             }
             state.inputs()
         };
-        let today = chrono::Local::now().date_naive();
         let snapshot = Arc::new(guard("analysis", || Snapshot::build(inputs, today))?);
         self.analyses.fetch_add(1, Ordering::SeqCst);
         *cache = Some(snapshot.clone());
@@ -413,7 +420,7 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
-        self.change(|state| {
+        self.change("textDocument/didOpen", |state| {
             let key = files::normalize(&document.uri);
             let opened = Document::new(&document.text, Some(document.version));
             state.open.insert(
@@ -427,7 +434,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        self.change(|state| {
+        self.change("textDocument/didChange", |state| {
             let encoding = state.encoding;
             let key = files::normalize(&params.text_document.uri);
             match state.open.get_mut(&key) {
@@ -445,7 +452,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        self.change(|state| {
+        self.change("textDocument/didClose", |state| {
             let key = files::normalize(&params.text_document.uri);
             state.open.remove(&key);
             // What is on disk counts again, as it is now: the buffer may have been saved.
@@ -468,11 +475,13 @@ impl LanguageServer for Backend {
             .iter()
             .map(|event| files::normalize(&event.uri))
             .collect();
-        self.change(|state| state.rescan(Some(&changed)));
+        self.change("workspace/didChangeWatchedFiles", |state| {
+            state.rescan(Some(&changed))
+        });
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
-        self.change(|state| {
+        self.change("workspace/didChangeWorkspaceFolders", |state| {
             let removed: Vec<PathBuf> = params
                 .event
                 .removed
