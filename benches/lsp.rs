@@ -3,8 +3,9 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use planls::lsp::document::Document;
 use planls::lsp::position::{self, Encoding};
+use planls::lsp::state::{OpenDocument, Snapshot, State};
 use ropey::Rope;
-use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent};
+use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
 /// A plan of `count` initiatives with owners, dependencies and comments, some titles in emoji.
 fn large_plan(count: usize) -> String {
@@ -68,5 +69,23 @@ fn formatting(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, keystroke, positions, formatting);
+/// What one debounced burst costs: the snapshot of the workspace and its whole analysis.
+fn snapshot(c: &mut Criterion) {
+    let text = large_plan(2_000);
+    let mut state = State::default();
+    let uri: Uri = "file:///bench/large.plan".parse().unwrap();
+    state.open.insert(
+        uri.clone(),
+        OpenDocument {
+            uri,
+            document: Document::new(&text, Some(1)),
+        },
+    );
+    let today = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
+    c.bench_function("snapshot and analysis of 2,000 items", |b| {
+        b.iter(|| Snapshot::build(state.inputs(), today))
+    });
+}
+
+criterion_group!(benches, keystroke, positions, formatting, snapshot);
 criterion_main!(benches);
