@@ -1,5 +1,6 @@
 //! The files of the workspace on disk: every `*.plan` under the workspace folders, hidden folders
-//! and git-ignored files left out (the `ignore` crate's standard filters, as `planls check` does).
+//! and git-ignored files left out (the `ignore` crate's standard filters, with `.gitignore` honoured
+//! outside a git repository too, as `planls check` does).
 //! All of the server's file I/O is here; the analysis never touches the disk.
 
 use std::collections::BTreeSet;
@@ -13,11 +14,13 @@ use tower_lsp_server::ls_types::Uri;
 pub fn plan_files(folders: &[PathBuf]) -> BTreeSet<PathBuf> {
     let mut files = BTreeSet::new();
     for folder in folders {
-        for entry in WalkBuilder::new(folder).build() {
+        for entry in WalkBuilder::new(folder).require_git(false).build() {
             match entry {
                 Ok(entry) => {
                     let path = entry.path();
-                    if entry.file_type().is_some_and(|t| t.is_file()) && is_plan_path(path) {
+                    let is_file = entry.file_type().is_some_and(|t| t.is_file())
+                        || (entry.path_is_symlink() && path.is_file());
+                    if is_file && is_plan_path(path) {
                         files.insert(path.to_path_buf());
                     }
                 }
@@ -82,7 +85,7 @@ mod tests {
     fn finds_plan_files_but_not_hidden_or_ignored_ones() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        std::fs::create_dir_all(root.join(".git")).unwrap();
+        // No `.git`: the `.gitignore` counts in a folder that is not a repository yet.
         std::fs::create_dir_all(root.join(".hidden")).unwrap();
         std::fs::create_dir_all(root.join("sub/build")).unwrap();
         std::fs::write(root.join(".gitignore"), "build/\n").unwrap();
