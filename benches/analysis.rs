@@ -1,6 +1,104 @@
 //! Benchmarks of parsing and analysing plans.
+//!
+//! The large case is a generated program of about 10,000 items in 11 files: each team file has
+//! a team, people, initiatives in chains with lags and fan-in (some across files), milestones
+//! and risks, so that resolution, the graph, the forecast and exposure all have real work.
 use criterion::{criterion_group, criterion_main, Criterion};
+use std::fmt::Write;
+
 use planls::analysis::{analyze, NaiveDate, Options, Workspace};
+
+const TEAMS: usize = 10;
+const PEOPLE_PER_TEAM: usize = 20;
+const INITIATIVES_PER_TEAM: usize = 700;
+const MILESTONES_PER_TEAM: usize = 50;
+const RISKS_PER_TEAM: usize = 200;
+
+/// `(path, text)` of every file of the generated workspace.
+fn generated_workspace() -> Vec<(String, String)> {
+    let mut files = vec![(
+        "program.plan".to_string(),
+        "program big \"Big program\" {\n  owner: @t0_p0\n  start: 2027-01-04\n  end: 2029-12-31\n}\n"
+            .to_string(),
+    )];
+    for t in 0..TEAMS {
+        let mut text = String::new();
+        let _ = writeln!(
+            text,
+            "team t{t} \"Team {t}\" {{\n  lead: @t{t}_p0\n  members: {}\n}}",
+            (1..PEOPLE_PER_TEAM)
+                .map(|p| format!("@t{t}_p{p}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for p in 0..PEOPLE_PER_TEAM {
+            let _ = writeln!(
+                text,
+                "person t{t}_p{p} \"Person {t}.{p}\" {{ team: t{t} role: \"Engineer\" }}"
+            );
+        }
+        for i in 0..INITIATIVES_PER_TEAM {
+            let mut depends = Vec::new();
+            if i > 0 {
+                depends.push(format!("t{t}_i{}", i - 1));
+            }
+            if i >= 7 {
+                depends.push(format!("t{t}_i{} + 2d", i - 7));
+            }
+            if t > 0 && i % 50 == 10 {
+                depends.push(format!("t{}_i{}", t - 1, i - 10));
+            }
+            let status = match i % 10 {
+                0 => "done",
+                1 => "in_progress",
+                2 if i % 70 == 2 => "blocked",
+                _ => "planned",
+            };
+            let _ = writeln!(
+                text,
+                "initiative t{t}_i{i} \"Initiative {t}.{i}\" {{\n  owner: @t{t}_p{}\n  team: t{t}\n  status: {status}\n  health: {}\n  duration: {}d",
+                i % PEOPLE_PER_TEAM,
+                if i % 3 == 0 { "green" } else { "amber" },
+                1 + i % 5
+            );
+            if i == 0 {
+                let _ = writeln!(text, "  start: 2027-01-04");
+            }
+            if !depends.is_empty() {
+                let _ = writeln!(text, "  depends_on: {}", depends.join(", "));
+            }
+            let _ = writeln!(text, "}}");
+        }
+        for m in 0..MILESTONES_PER_TEAM {
+            let _ = writeln!(
+                text,
+                "milestone t{t}_m{m} \"Milestone {t}.{m}\" {{\n  date: 2027-{:02}-{:02}\n  owner: @t{t}_p0\n  requires: t{t}_i{}, t{t}_i{} + 1d\n}}",
+                1 + m % 12,
+                1 + m % 28,
+                m * 14,
+                m * 14 + 3
+            );
+        }
+        for r in 0..RISKS_PER_TEAM {
+            let _ = writeln!(
+                text,
+                "risk t{t}_r{r} \"Risk {t}.{r}\" {{\n  owner: @t{t}_p{}\n  likelihood: {}\n  impact: {}\n  affects: t{t}_i{}\n  mitigation: \"Watch it\"\n}}",
+                r % PEOPLE_PER_TEAM,
+                1 + r % 5,
+                1 + (r / 5) % 5,
+                (r * 7) % INITIATIVES_PER_TEAM
+            );
+        }
+        files.push((format!("team_{t:02}.plan"), text));
+    }
+    files
+}
+
+fn options() -> Options {
+    Options {
+        today: NaiveDate::from_ymd_opt(2027, 1, 1).expect("a real date"),
+    }
+}
 
 fn parse_spec_example(c: &mut Criterion) {
     let text = include_str!("../tests/fixtures/spec_example.plan");
@@ -9,58 +107,37 @@ fn parse_spec_example(c: &mut Criterion) {
     });
 }
 
-/// A workspace of `files` files, each with a team, its people and a chain of work with
-/// milestones and risks, and a few mistakes for the validation to find.
-fn generated_workspace(files: usize, initiatives_per_file: usize) -> Workspace {
-    let mut texts = vec![(
-        "program.plan".to_string(),
-        "program p \"P\" { owner: @lead0 start: 2027-01-04 end: 2027-12-31 }\n".to_string(),
-    )];
-    for f in 0..files {
-        let mut text = format!(
-            "team t{f} \"Team {f}\" {{ lead: @lead{f} members: @dev{f}a, @dev{f}b }}\n\
-             person lead{f} \"Lead {f}\" {{ team: t{f} }}\n\
-             person dev{f}a \"Dev {f}a\" {{ team: t{f} }}\n\
-             person dev{f}b \"Dev {f}b\" {{ team: t{f} }}\n"
-        );
-        for i in 0..initiatives_per_file {
-            let depends = if i == 0 {
-                String::new()
-            } else {
-                format!("depends_on: w{f}_{} + 1d", i - 1)
-            };
-            let owner = if i % 10 == 9 { "ownr" } else { "owner" };
-            text.push_str(&format!(
-                "initiative w{f}_{i} \"Work {f}.{i}\" {{\n  {owner}: @dev{f}a\n  team: t{f}\n  \
-                 status: in_progress\n  duration: 1w\n  {depends}\n}}\n"
-            ));
-        }
-        text.push_str(&format!(
-            "milestone m{f} \"M{f}\" {{ date: 2027-09-01 requires: w{f}_{} }}\n\
-             risk r{f} \"R{f}\" {{ owner: @lead{f} likelihood: high impact: 3 affects: w{f}_0, m{f}x }}\n",
-            initiatives_per_file - 1
-        ));
-        texts.push((format!("f{f}.plan"), text));
-    }
-    Workspace::from_texts(texts)
+fn analyse_generated_workspace(c: &mut Criterion) {
+    let files = generated_workspace();
+    let workspace = Workspace::from_texts(files.clone());
+    let analysis = analyze(&workspace, &options());
+    // Guard the benchmark's premise: ~10,000 items, all of them forecast.
+    assert!(
+        analysis.items().len() >= 9_500,
+        "{}",
+        analysis.items().len()
+    );
+    let unscheduled = analysis
+        .items()
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            matches!(
+                analysis.schedule(planls::analysis::ItemId(*i)),
+                Some(planls::analysis::ScheduleState::Unscheduled { .. })
+            )
+        })
+        .count();
+    assert_eq!(unscheduled, 0);
+
+    let mut group = c.benchmark_group("10k items in 11 files");
+    group.sample_size(20);
+    group.bench_function("analyze", |b| b.iter(|| analyze(&workspace, &options())));
+    group.bench_function("parse and analyze", |b| {
+        b.iter(|| analyze(&Workspace::from_texts(files.clone()), &options()))
+    });
+    group.finish();
 }
 
-fn analyze_workspace(c: &mut Criterion) {
-    let workspace = generated_workspace(50, 40);
-    let options = Options {
-        today: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
-    };
-    c.bench_function("analyze 50 files of 40 initiatives", |b| {
-        b.iter(|| analyze(&workspace, &options))
-    });
-    let analysis = analyze(&workspace, &options);
-    let file = workspace.find("f0.plan").unwrap();
-    let text = &workspace.file(file).text;
-    let offset = text.find("w0_20 ").unwrap();
-    c.bench_function("hover an initiative in a chain of 40", |b| {
-        b.iter(|| analysis.hover(file, offset))
-    });
-}
-
-criterion_group!(benches, parse_spec_example, analyze_workspace);
+criterion_group!(benches, parse_spec_example, analyse_generated_workspace);
 criterion_main!(benches);

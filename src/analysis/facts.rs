@@ -261,6 +261,10 @@ pub fn interpret(
                 None => invalid(value.span, date_problem(d.year, d.month, d.day)),
             }
         }
+        (ValueType::Duration, ValueKind::Duration(d)) if d.days() == 0 => invalid(
+            value.span,
+            format!("`{key}` is at least `1d`; a date that takes no time is a milestone"),
+        ),
         (ValueType::Duration, ValueKind::Duration(d)) => Ok(Typed::Days(d.days())),
         (ValueType::Percent, ValueKind::Percent(p)) => match p {
             Some(p @ 0..=100) => Ok(Typed::Percent(*p)),

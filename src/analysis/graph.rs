@@ -72,6 +72,8 @@ pub struct DependencyGraph {
     cycles: Vec<Cycle>,
     /// By item: the first reported cycle through it.
     cycle_of: Vec<Option<usize>>,
+    /// By item: the status of an initiative or milestone, read once because every pass asks.
+    statuses: Vec<&'static str>,
 }
 
 impl DependencyGraph {
@@ -83,6 +85,9 @@ impl DependencyGraph {
             downstream: vec![Vec::new(); count],
             in_cycle: vec![false; count],
             cycle_of: vec![None; count],
+            statuses: (0..count)
+                .map(|i| facts.of(ItemId(i)).word("status").unwrap_or("planned"))
+                .collect(),
             ..DependencyGraph::default()
         };
         for (i, info) in index.items.iter().enumerate() {
@@ -238,6 +243,16 @@ impl DependencyGraph {
         self.downstream[item.0]
             .iter()
             .map(|&e| (e, &self.dependencies[e]))
+    }
+
+    /// The status of an initiative or milestone; `planned` when not given.
+    pub fn status(&self, item: ItemId) -> &'static str {
+        self.statuses[item.0]
+    }
+
+    /// Whether an item is `done` or `cancelled`.
+    pub fn is_closed(&self, item: ItemId) -> bool {
+        matches!(self.statuses[item.0], "done" | "cancelled")
     }
 
     /// Every item, each after everything it depends on (the items of a cycle side by side).

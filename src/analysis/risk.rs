@@ -10,7 +10,6 @@ use crate::analysis::diagnostic::{Code, Diagnostic};
 use crate::analysis::facts::Facts;
 use crate::analysis::graph::DependencyGraph;
 use crate::analysis::index::{Index, ItemId};
-use crate::analysis::schedule::status;
 use crate::syntax::Kind;
 
 /// How serious a risk is, from its score (likelihood x impact, 1 to 25).
@@ -70,6 +69,38 @@ impl RiskAssessment {
     }
 }
 
+/// The union of two lists sorted by `rank`, sorted by `rank`, each risk once.
+fn merge<K: Ord>(a: &[ItemId], b: &[ItemId], rank: impl Fn(&ItemId) -> K) -> Vec<ItemId> {
+    if b.is_empty() {
+        return a.to_vec();
+    }
+    if a.is_empty() {
+        return b.to_vec();
+    }
+    let mut merged = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match rank(&a[i]).cmp(&rank(&b[j])) {
+            std::cmp::Ordering::Less => {
+                merged.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                merged.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                merged.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    merged.extend_from_slice(&a[i..]);
+    merged.extend_from_slice(&b[j..]);
+    merged
+}
+
 /// Whether a risk still threatens what it affects: `open` (the default) or `mitigating`.
 pub fn is_live(facts: &Facts, risk: ItemId) -> bool {
     matches!(
@@ -125,28 +156,31 @@ impl RiskReport {
             };
             let group = &order[at..at + group_len];
             at += group_len;
+            // Every list is kept in its final order, so merging replaces sorting.
+            let rank = |r: &ItemId| (std::cmp::Reverse(risks[r.0].map_or(0, |a| a.score)), *r);
             let mut found: Vec<ItemId> = Vec::new();
             for &member in group {
-                found.extend(&own[member.0]);
+                let mut mine = own[member.0].clone();
+                mine.sort_by_key(rank);
+                mine.dedup();
+                found = merge(&found, &mine, rank);
                 for (_, d) in graph.upstream(member) {
                     let upstream = d.dependency;
                     if d.is_self()
                         || graph.same_cycle(first, upstream)
-                        || status(facts, upstream) == "cancelled"
+                        || graph.status(upstream) == "cancelled"
                     {
                         continue;
                     }
-                    found.extend(&exposure[upstream.0]);
+                    found = merge(&found, &exposure[upstream.0], rank);
                 }
             }
-            found.sort_unstable();
-            found.dedup();
-            for &member in group {
-                exposure[member.0] = found.clone();
+            if let Some((&last, rest)) = group.split_last() {
+                for &member in rest {
+                    exposure[member.0] = found.clone();
+                }
+                exposure[last.0] = found;
             }
-        }
-        for list in &mut exposure {
-            list.sort_by_key(|r| (std::cmp::Reverse(risks[r.0].map_or(0, |a| a.score)), *r));
         }
         RiskReport { risks, exposure }
     }

@@ -87,9 +87,6 @@ impl Extent {
                 start: Some(s),
                 days: days_between(s, e) + 1,
             },
-            (_, _, Some(days)) if days < 1 => {
-                missing("its duration is 0 days: give at least `1d`", "no duration")
-            }
             (Some(s), None, Some(days)) => Extent::Known {
                 start: Some(s),
                 days,
@@ -172,16 +169,6 @@ impl Unknown {
     }
 }
 
-/// The status of an initiative or milestone; `planned` when not given.
-pub fn status(facts: &Facts, item: ItemId) -> &'static str {
-    facts.of(item).word("status").unwrap_or("planned")
-}
-
-/// Whether an item is `done` or `cancelled`: it keeps its given dates.
-pub fn is_closed(facts: &Facts, item: ItemId) -> bool {
-    matches!(status(facts, item), "done" | "cancelled")
-}
-
 /// The critical-path forecast of every initiative and milestone.
 #[derive(Clone, Debug, Default)]
 pub struct Forecast {
@@ -229,7 +216,7 @@ impl Forecast {
         let pinned: Vec<bool> = (0..count)
             .map(|i| {
                 let item = ItemId(i);
-                is_closed(facts, item)
+                graph.is_closed(item)
                     && match index.item(item).kind {
                         Kind::Initiative => {
                             matches!(extents[i], Some(Extent::Known { start: Some(_), .. }))
@@ -248,7 +235,7 @@ impl Forecast {
             .map(|(e, d)| {
                 !d.is_self()
                     && !graph.within_cycle(e)
-                    && status(facts, d.dependency) != "cancelled"
+                    && graph.status(d.dependency) != "cancelled"
                     && !pinned[d.dependent.0]
             })
             .collect();
@@ -285,7 +272,7 @@ impl Forecast {
                 },
             });
         }
-        forecast.critical_paths(index, facts, graph);
+        forecast.critical_paths(index, graph);
         forecast
     }
 
@@ -428,7 +415,7 @@ impl Forecast {
             let kind = index.item(item).kind;
             if !matches!(kind, Kind::Initiative | Kind::Milestone)
                 || graph.in_cycle(item)
-                || status(facts, item) == "cancelled"
+                || graph.status(item) == "cancelled"
             {
                 continue; // cancelled work feeds nothing; a cycle has no forecast to measure
             }
@@ -483,7 +470,7 @@ impl Forecast {
 
     /// The chain of least-slack predecessors of each milestone, and of the open work that ends
     /// last when the program has an end; marks the items on them as critical.
-    fn critical_paths(&mut self, index: &Index, facts: &Facts, graph: &DependencyGraph) {
+    fn critical_paths(&mut self, index: &Index, graph: &DependencyGraph) {
         let count = index.items.len();
         // Each item's least-slack predecessor: ties go to the one that ends latest (with its lag),
         // then to the one defined first.
@@ -537,7 +524,7 @@ impl Forecast {
         }) = self.program
         {
             let last = (0..count)
-                .filter(|&i| self.dates[i].is_some() && !is_closed(facts, ItemId(i)))
+                .filter(|&i| self.dates[i].is_some() && !graph.is_closed(ItemId(i)))
                 .max_by_key(|&i| {
                     let (_, end) = self.dates[i].expect("filtered on dates");
                     let slack = self.slack(ItemId(i)).unwrap_or(i64::MAX);
@@ -669,10 +656,11 @@ mod tests {
 
     #[test]
     fn a_zero_duration_is_not_scheduled() {
+        // `0d` is an invalid value, so the item has no duration at all.
         let state = forecast("initiative none { start: 2027-01-04 duration: 0d }\n");
         assert_eq!(
             state("none"),
-            "unscheduled: its duration is 0 days: give at least `1d`"
+            "unscheduled: no duration: give `duration` or `end`"
         );
     }
 

@@ -8,9 +8,7 @@ use crate::analysis::diagnostic::{Code, Diagnostic, Edit, Fix};
 use crate::analysis::facts::Facts;
 use crate::analysis::graph::{removal, spell_chain, DependencyGraph};
 use crate::analysis::index::{Index, ItemId};
-use crate::analysis::schedule::{
-    add_days, days_between, is_closed, status, Extent, Forecast, ProgramDates,
-};
+use crate::analysis::schedule::{add_days, days_between, Extent, Forecast, ProgramDates};
 use crate::analysis::workspace::Workspace;
 use crate::syntax::{Kind, Span};
 
@@ -105,7 +103,7 @@ impl Context<'_> {
 
     /// Relates a diagnostic to an item's `status` value, or to its ID when it has none.
     fn related_status(&self, d: Diagnostic, item: ItemId) -> Diagnostic {
-        let word = status(self.facts, item);
+        let word = self.graph.status(item);
         let message = format!("`{}` is {word} here", self.name(item));
         match self.facts.of(item).values("status").first() {
             Some((_, span)) => d.with_related(self.index.item(item).file, *span, message),
@@ -256,7 +254,7 @@ impl Context<'_> {
 
     /// A milestone forecast after its date, on the date value.
     fn milestone_at_risk(&self, item: ItemId, out: &mut Vec<Diagnostic>) {
-        if is_closed(self.facts, item) {
+        if self.graph.is_closed(item) {
             return;
         }
         let (Some((date, span)), Some((forecast, _))) =
@@ -316,7 +314,7 @@ impl Context<'_> {
             .map(ItemId)
             .filter(|&i| {
                 matches!(self.index.item(i).kind, Kind::Initiative | Kind::Milestone)
-                    && !is_closed(self.facts, i)
+                    && !self.graph.is_closed(i)
             })
             .filter_map(|i| Some((self.forecast.dates(i)?.1, i)))
             .filter(|(end, _)| *end > program_end)
@@ -361,7 +359,7 @@ impl Context<'_> {
 
     /// An open initiative whose planned end (its `end`, or `start` plus `duration`) is past.
     fn overdue_initiative(&self, item: ItemId, out: &mut Vec<Diagnostic>) {
-        if is_closed(self.facts, item) {
+        if self.graph.is_closed(item) {
             return;
         }
         let f = self.facts.of(item);
@@ -394,14 +392,14 @@ impl Context<'_> {
             Code::Overdue,
             format!(
                 "{message}, before today ({today}), and is {}, not done",
-                status(self.facts, item)
+                self.graph.status(item)
             ),
         ));
     }
 
     /// An open milestone whose date is past.
     fn overdue_milestone(&self, item: ItemId, out: &mut Vec<Diagnostic>) {
-        if is_closed(self.facts, item) {
+        if self.graph.is_closed(item) {
             return;
         }
         let Some((date, span)) = self.facts.of(item).date("date") else {
@@ -428,8 +426,8 @@ impl Context<'_> {
                 continue;
             }
             let (from, to) = (d.dependent, d.dependency);
-            let (from_status, to_status) = (status(self.facts, from), status(self.facts, to));
-            if to_status == "cancelled" && !is_closed(self.facts, from) {
+            let (from_status, to_status) = (self.graph.status(from), self.graph.status(to));
+            if to_status == "cancelled" && !self.graph.is_closed(from) {
                 let mut diagnostic = Diagnostic::new(
                     Code::DependsOnCancelled,
                     d.file,
@@ -484,7 +482,7 @@ impl Context<'_> {
                 .min()
         };
         for &item in self.graph.order() {
-            nearest[item.0] = match status(self.facts, item) {
+            nearest[item.0] = match self.graph.status(item) {
                 "blocked" => Some((0, item)),
                 "done" | "cancelled" => None,
                 _ => upstream_blocked(item, &nearest),
@@ -495,7 +493,7 @@ impl Context<'_> {
             if !matches!(
                 self.index.item(item).kind,
                 Kind::Initiative | Kind::Milestone
-            ) || is_closed(self.facts, item)
+            ) || self.graph.is_closed(item)
             {
                 continue;
             }
@@ -545,7 +543,7 @@ impl Context<'_> {
         };
         let mut reasons = Vec::new();
         let mut related: Vec<(ItemId, bool)> = Vec::new();
-        if status(self.facts, item) == "blocked" {
+        if self.graph.status(item) == "blocked" {
             reasons.push(format!("`{}` is blocked", self.name(item)));
         }
         if let Some(slack) = self.forecast.slack(item).filter(|s| *s < 0) {
@@ -605,5 +603,54 @@ impl Context<'_> {
             ),
             None => d,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::{analyze, Code, NaiveDate, Options, Workspace};
+
+    /// The text after applying the first fix of the diagnostic with `code`.
+    fn fixed(text: &str, code: Code) -> String {
+        let workspace = Workspace::from_texts([("t.plan", text)]);
+        let options = Options {
+            today: NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+        };
+        let analysis = analyze(&workspace, &options);
+        let diagnostic = analysis
+            .diagnostics()
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("no {code} in {:?}", analysis.diagnostics()));
+        let mut after = text.to_string();
+        let mut edits = diagnostic.fixes[0].edits.clone();
+        edits.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        for edit in edits {
+            after.replace_range(edit.span.start..edit.span.end, &edit.new_text);
+        }
+        after
+    }
+
+    #[test]
+    fn a_duration_that_disagrees_is_fixed_to_what_start_and_end_make() {
+        let text = "initiative a { start: 2027-02-01 end: 2027-02-17 duration: 2w }\n";
+        assert_eq!(
+            fixed(text, Code::InconsistentDates),
+            "initiative a { start: 2027-02-01 end: 2027-02-17 duration: 17d }\n"
+        );
+        let text = "initiative a { start: 2027-02-01 end: 2027-02-21 duration: 2w }\n";
+        assert_eq!(
+            fixed(text, Code::InconsistentDates),
+            "initiative a { start: 2027-02-01 end: 2027-02-21 duration: 3w }\n"
+        );
+    }
+
+    #[test]
+    fn a_cancelled_dependency_is_fixed_by_removing_it() {
+        let text = "initiative gone { status: cancelled }\ninitiative a { depends_on: gone + 1w, b }\ninitiative b { }\n";
+        assert_eq!(
+            fixed(text, Code::DependsOnCancelled),
+            "initiative gone { status: cancelled }\ninitiative a { depends_on: b }\ninitiative b { }\n"
+        );
     }
 }
