@@ -3,6 +3,7 @@
 //! Input: a [`Workspace`] of texts and [`Options`]; output: an [`Analysis`] that holds the
 //! diagnostics and answers the queries the server and the command line need.
 
+pub mod completion;
 pub mod diagnostic;
 pub mod docs;
 pub mod facts;
@@ -10,6 +11,7 @@ pub mod graph;
 pub mod hover;
 pub mod index;
 pub mod queries;
+pub mod rename;
 pub mod risk;
 pub mod schedule;
 mod schedule_checks;

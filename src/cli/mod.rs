@@ -30,7 +30,8 @@ pub const EXIT_TROUBLE: u8 = 2;
 people, initiatives, milestones and risks written in `.plan` files.\n\n\
 `planls check` reads every .plan file it is given as one workspace and reports syntax errors, \
 unresolved references, dependency cycles, schedule risks and the other diagnostics of the \
-plan language.",
+plan language. `planls serve` is the language server that editors start: the same analysis as \
+you type.",
     after_help = "Run `planls check --help` for the checker's options."
 )]
 pub struct Cli {
@@ -63,6 +64,13 @@ planls check plans/ --today 2027-01-04        the same answer on any day, for CI
 planls check program.plan --format json       one JSON array, for tools"
     )]
     Check(CheckArgs),
+    /// Run the language server over stdin and stdout (for editors)
+    #[command(long_about = "Run the language server over stdin and stdout.\n\n\
+Editors start this command and talk the Language Server Protocol with it: diagnostics as you \
+type, hover summaries of risk and ownership, go to definition, references, rename, completion, \
+outline, formatting and quick fixes. Settings (`today`, per-code severity) come from the \
+editor; logs go to stderr (set PLANLS_LOG=debug for more).")]
+    Serve,
 }
 
 #[derive(Debug, Args)]
@@ -141,6 +149,7 @@ pub fn main(cli: Cli) -> ExitCode {
             let stderr = io::stderr().lock();
             ExitCode::from(finish(check::run(&args, today, color, stdout, stderr)))
         }
+        Command::Serve => crate::lsp::run_stdio(),
     }
 }
 

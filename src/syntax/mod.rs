@@ -1,5 +1,6 @@
 //! Text to tree-sitter tree to the typed model of items, fields and values.
 
+pub mod format;
 mod line_index;
 mod lower;
 pub mod model;

@@ -1,0 +1,104 @@
+//! The analysis's diagnostics as the protocol's, per file, with the severities the settings ask for.
+
+use std::collections::HashMap;
+
+use tower_lsp_server::ls_types::{
+    self as lsp, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, Uri,
+};
+
+use crate::analysis::{self, Severity};
+use crate::lsp::state::Snapshot;
+
+/// What was last published for one file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileDiagnostics {
+    pub version: Option<i32>,
+    pub diagnostics: Vec<lsp::Diagnostic>,
+}
+
+/// The diagnostics of every file of the snapshot, an empty list for a clean file.
+pub fn by_file(snapshot: &Snapshot) -> HashMap<Uri, FileDiagnostics> {
+    let mut files: HashMap<Uri, FileDiagnostics> = snapshot
+        .file_ids()
+        .map(|file| {
+            let view = snapshot.view(file);
+            (
+                view.uri.clone(),
+                FileDiagnostics {
+                    version: view.version,
+                    diagnostics: Vec::new(),
+                },
+            )
+        })
+        .collect();
+    for diagnostic in snapshot.analysis.diagnostics() {
+        if let Some(converted) = to_lsp(snapshot, diagnostic) {
+            let uri = snapshot.uri(diagnostic.file);
+            if let Some(entry) = files.get_mut(uri) {
+                entry.diagnostics.push(converted);
+            }
+        }
+    }
+    files
+}
+
+/// One diagnostic in protocol terms; `None` when the settings turn its code off.
+pub fn to_lsp(snapshot: &Snapshot, diagnostic: &analysis::Diagnostic) -> Option<lsp::Diagnostic> {
+    let severity = snapshot
+        .settings
+        .severity_of(diagnostic.code, diagnostic.severity)?;
+    let related: Vec<_> = diagnostic
+        .related
+        .iter()
+        .map(|related| DiagnosticRelatedInformation {
+            location: snapshot.location(related.file, related.span),
+            message: related.message.clone(),
+        })
+        .collect();
+    Some(lsp::Diagnostic {
+        range: snapshot.range(diagnostic.file, diagnostic.span),
+        severity: Some(match severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+            Severity::Info => DiagnosticSeverity::INFORMATION,
+            Severity::Hint => DiagnosticSeverity::HINT,
+        }),
+        code: Some(NumberOrString::String(diagnostic.code.as_str().to_string())),
+        source: Some("planls".to_string()),
+        message: diagnostic.message.clone(),
+        related_information: (snapshot.features.related_information && !related.is_empty())
+            .then_some(related),
+        ..lsp::Diagnostic::default()
+    })
+}
+
+/// What to publish to go from `old` to `new`: every file whose diagnostics differ, and an empty
+/// list for every file that is gone, so that nothing stale stays on screen.
+pub fn changes(
+    old: &HashMap<Uri, FileDiagnostics>,
+    new: &HashMap<Uri, FileDiagnostics>,
+) -> Vec<(Uri, FileDiagnostics)> {
+    let mut changes: Vec<_> = new
+        .iter()
+        .filter(|(uri, now)| match old.get(*uri) {
+            Some(before) => before.diagnostics != now.diagnostics,
+            None => !now.diagnostics.is_empty(),
+        })
+        .map(|(uri, now)| (uri.clone(), now.clone()))
+        .collect();
+    changes.extend(
+        old.iter()
+            .filter(|(uri, before)| !new.contains_key(*uri) && !before.diagnostics.is_empty())
+            .map(|(uri, _)| {
+                (
+                    uri.clone(),
+                    FileDiagnostics {
+                        version: None,
+                        diagnostics: Vec::new(),
+                    },
+                )
+            }),
+    );
+    changes.sort_by(|a, b| a.0.cmp(&b.0));
+    changes
+}

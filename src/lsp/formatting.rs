@@ -1,0 +1,77 @@
+//! Formatting: the canonical layout from the formatter, sent as the smallest single edit.
+//! A file with syntax errors is left alone.
+
+use tower_lsp_server::ls_types::{DocumentFormattingParams, TextEdit};
+
+use crate::lsp::state::Snapshot;
+use crate::syntax::{format, Span};
+
+pub fn formatting(snapshot: &Snapshot, params: &DocumentFormattingParams) -> Option<Vec<TextEdit>> {
+    let file = snapshot.file(&params.text_document.uri)?;
+    let text = snapshot.text(file);
+    let formatted = format::format(text, snapshot.syntax(file))?;
+    let Some((span, replacement)) = difference(text, &formatted) else {
+        return Some(Vec::new());
+    };
+    Some(vec![TextEdit {
+        range: snapshot.range(file, span),
+        new_text: replacement.to_string(),
+    }])
+}
+
+/// The part of `old` that differs from `new` and what replaces it; `None` when they are equal.
+/// Keeping the common start and end out of the edit keeps the cursor and the undo history sane.
+fn difference<'n>(old: &str, new: &'n str) -> Option<(Span, &'n str)> {
+    if old == new {
+        return None;
+    }
+    let prefix = common_prefix(old, new);
+    let suffix = common_suffix(&old[prefix..], &new[prefix..]);
+    Some((
+        Span::new(prefix, old.len() - suffix),
+        &new[prefix..new.len() - suffix],
+    ))
+}
+
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.char_indices()
+        .zip(b.chars())
+        .find(|((_, x), y)| x != y)
+        .map_or(a.len().min(b.len()), |((i, _), _)| i)
+}
+
+fn common_suffix(a: &str, b: &str) -> usize {
+    let mut length = 0;
+    for (x, y) in a.chars().rev().zip(b.chars().rev()) {
+        if x != y {
+            break;
+        }
+        length += x.len_utf8();
+    }
+    length
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_edit_covers_only_what_changed() {
+        let old = "team t {lead:@a}\n";
+        let new = "team t { lead: @a }\n";
+        let (span, text) = difference(old, new).unwrap();
+        let mut applied = old.to_string();
+        applied.replace_range(span.start..span.end, text);
+        assert_eq!(applied, new);
+        assert_eq!(span, Span::new(8, 15));
+        assert_eq!(difference(new, new), None);
+    }
+
+    #[test]
+    fn the_edit_never_splits_a_character() {
+        let old = "a é b";
+        let new = "a è b";
+        let (span, text) = difference(old, new).unwrap();
+        assert_eq!((&old[span.start..span.end], text), ("é", "è"));
+    }
+}

@@ -1,0 +1,8 @@
+//! In-process sessions with the language server: a client plays the editor over in-memory pipes.
+
+mod client;
+
+mod documents;
+mod features;
+mod insights;
+mod stdio;
