@@ -489,6 +489,53 @@ fn broken_examples_show_their_diagnostics() {
     }
 }
 
+/// The folder examples/broken checked as one workspace of five files, in JSON: every code of the
+/// spec is reported, each at the line the snapshot shows, and nothing else.
+#[test]
+fn one_json_check_of_a_workspace_reports_every_code_of_the_spec() {
+    let run = planls(
+        Path::new(ROOT),
+        &[
+            "check",
+            "--format",
+            "json",
+            "--today",
+            "2027-01-04",
+            "examples/broken",
+        ],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    let diagnostics = run.json();
+    let codes: std::collections::BTreeSet<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    let every: std::collections::BTreeSet<&str> = planls::analysis::Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    assert_eq!(codes, every, "codes missing or extra");
+    let lines: Vec<String> = diagnostics
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{}-{}:{} {} {}: {}",
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["column"],
+                d["end_line"],
+                d["end_column"],
+                d["severity"].as_str().unwrap(),
+                d["code"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::with_settings!({ omit_expression => true }, {
+        insta::assert_snapshot!("broken_workspace_json", lines.join("\n"));
+    });
+}
+
 /// One case of `grammar/test/corpus/recovery.txt`.
 struct CorpusCase {
     name: String,
