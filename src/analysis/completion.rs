@@ -112,15 +112,7 @@ fn context<'a>(text: &str, syntax: &'a PlanFile, offset: usize, word: Span) -> C
     {
         return Context::Nothing;
     }
-    let strings = syntax.items.iter().flat_map(|item| {
-        item.title.iter().map(|t| t.span).chain(
-            item.fields
-                .iter()
-                .flat_map(|f| &f.values)
-                .filter(|v| matches!(v.kind, ValueKind::String(_)))
-                .map(|v| v.span),
-        )
-    });
+    let strings = syntax.string_spans();
     if strings.clone().any(|span| inside(&span)) {
         return Context::Nothing;
     }

@@ -25,13 +25,13 @@ pub fn format(text: &str, file: &PlanFile) -> Option<String> {
     if !file.errors.is_empty() || !file.stray_fields.is_empty() {
         return None;
     }
-    let comments = all_comments(text, file);
+    let comments = &file.comments;
     let mut items: Vec<&Item> = file.items.iter().collect();
     items.sort_by_key(|item| item.span.start);
 
     let mut printer = Printer {
         text,
-        comments: &comments,
+        comments,
         next_comment: 0,
         out: String::new(),
         newline: if text.contains("\r\n") && text.find('\n') == text.find("\r\n").map(|i| i + 1) {
@@ -49,7 +49,7 @@ pub fn format(text: &str, file: &PlanFile) -> Option<String> {
         if printer.comments_before(item.span.start, 0, true) {
             previous_item = None;
         }
-        let single = single_line(text, &comments, item);
+        let single = single_line(text, comments, item);
         let separate =
             previous_item.is_some_and(|previous_single| !(previous_single && single.is_some()));
         let blank = separate || has_blank_line(&text[printer.prev_end..item.span.start]);
@@ -285,45 +285,6 @@ fn single_line(text: &str, comments: &[Span], item: &Item) -> Option<String> {
     fits.then_some(line)
 }
 
-/// Every comment of the file. The model's list is completed by a scan of the text, so that a
-/// comment the lowering did not record (one inside `name + lag`) is still kept: in a file
-/// without syntax errors, a `#` outside a string always starts a comment.
-fn all_comments(text: &str, file: &PlanFile) -> Vec<Span> {
-    let mut strings: Vec<Span> = file
-        .items
-        .iter()
-        .flat_map(|item| {
-            item.title.iter().map(|t| t.span).chain(
-                item.fields
-                    .iter()
-                    .flat_map(|f| &f.values)
-                    .filter(|v| matches!(v.kind, ValueKind::String(_)))
-                    .map(|v| v.span),
-            )
-        })
-        .collect();
-    strings.sort();
-    let mut comments = file.comments.clone();
-    let mut position = 0;
-    let mut next_string = 0;
-    while let Some(found) = text[position..].find('#') {
-        let at = position + found;
-        while strings.get(next_string).is_some_and(|s| s.end <= at) {
-            next_string += 1;
-        }
-        if let Some(string) = strings.get(next_string).filter(|s| s.start <= at) {
-            position = string.end;
-            continue;
-        }
-        let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
-        comments.push(Span::new(at, end));
-        position = end;
-    }
-    comments.sort();
-    comments.dedup();
-    comments
-}
-
 fn has_line_break(text: &str) -> bool {
     text.contains(['\n', '\r'])
 }
@@ -512,9 +473,30 @@ mod tests {
                 })
         }
 
-        /// The comments' text, in order.
+        /// The comments' text, in order, found by scanning the text rather than through the
+        /// model: in a file without syntax errors, a `#` outside a string starts a comment.
         fn comment_texts(text: &str) -> Vec<String> {
-            all_comments(text, &parse(text))
+            let file = parse(text);
+            let strings: Vec<Span> = file.string_spans().collect();
+            let mut comments = Vec::new();
+            let mut position = 0;
+            while let Some(found) = text[position..].find('#') {
+                let at = position + found;
+                if let Some(string) = strings.iter().find(|s| s.start <= at && at < s.end) {
+                    position = string.end;
+                    continue;
+                }
+                let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
+                comments.push(text[at..end].trim_end().to_string());
+                position = end;
+            }
+            comments
+        }
+
+        /// The comments the lowering recorded, which the formatter prints.
+        fn model_comment_texts(text: &str) -> Vec<String> {
+            parse(text)
+                .comments
                 .iter()
                 .map(|c| text[c.start..c.end].trim_end().to_string())
                 .collect()
@@ -568,6 +550,7 @@ mod tests {
                 let reparsed = parse(&formatted);
                 prop_assert!(reparsed.errors.is_empty(), "{formatted}\n{:?}", reparsed.errors);
                 prop_assert_eq!(meaning(&text, &parsed), meaning(&formatted, &reparsed));
+                prop_assert_eq!(model_comment_texts(&text), comment_texts(&text));
                 prop_assert_eq!(comment_texts(&text), comment_texts(&formatted));
                 prop_assert_eq!(format(&formatted, &reparsed), Some(formatted.clone()));
             }

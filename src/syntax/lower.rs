@@ -15,6 +15,8 @@ pub(super) fn lower(tree: &Tree, text: &str) -> PlanFile {
         last_unexpected_line: None,
     };
     lowerer.top_level(tree.root_node());
+    lowerer.file.comments.sort();
+    lowerer.file.comments.dedup();
     lowerer
         .file
         .errors
@@ -342,6 +344,13 @@ impl<'t> Lowerer<'t> {
                 ValueKind::Person(self.name(name))
             }
             "reference" => {
+                // `a # why` then `+ 1w` on the next line: a comment can sit inside a reference.
+                let mut cursor = node.walk();
+                for child in node.children(&mut cursor) {
+                    if child.kind() == "comment" {
+                        self.file.comments.push(span(child));
+                    }
+                }
                 let name = self.name(
                     node.child_by_field_name("name")
                         .filter(|n| !n.is_missing())?,

@@ -111,6 +111,22 @@ pub struct PlanFile {
     pub errors: Vec<SyntaxError>,
 }
 
+impl PlanFile {
+    /// The spans of every string (titles and string values), in file order: a `#` inside one is
+    /// text, not a comment.
+    pub fn string_spans(&self) -> impl Iterator<Item = Span> + Clone + '_ {
+        self.items.iter().flat_map(|item| {
+            item.title.iter().map(|t| t.span).chain(
+                item.fields
+                    .iter()
+                    .flat_map(|f| &f.values)
+                    .filter(|v| matches!(v.kind, ValueKind::String(_)))
+                    .map(|v| v.span),
+            )
+        })
+    }
+}
+
 /// `KIND ID [TITLE] [{ FIELD* }]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Item {
