@@ -10,7 +10,8 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-step() { printf '\n== %s\n' "$*"; }
+# With the time since this script started.
+step() { printf '\n== %s [%dm%02ds]\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)); }
 
 # Runs a headless Neovim test script, which exits by itself with its result. An error outside its
 # checks would leave Neovim waiting: `cquit 1` makes that a failure, and a hang ends after 5 min.
