@@ -1,15 +1,23 @@
 #!/usr/bin/env bash
 # The editor integrations, from a fresh clone: builds and tests the VS Code extension (.vsix),
-# runs the Neovim plugin's headless smoke test, and, where a parser can be built for the installed
-# Neovim, its tree-sitter queries in Neovim itself. Needs Node 20 + npm; installs Neovim with apt
-# when it is missing. The client sessions against `planls serve` (tests/clients,
-# tests/nvim/session.lua) are not run here yet.
+# runs the Neovim plugin's headless smoke test and, where a parser can be built for the installed
+# Neovim, its tree-sitter queries in Neovim itself; then builds the release binary and plays the
+# client sessions against it: pytest-lsp with the capabilities of VS Code, Neovim and Emacs
+# (tests/clients) and headless Neovim through the plugin (tests/nvim/session.lua). Needs Node 20 +
+# npm and cargo; installs Neovim, Python 3 and its venv module with apt when they are missing.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
-step() { printf '\n== %s\n' "$*"; }
+# With the time since this script started.
+step() { printf '\n== %s [%dm%02ds]\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)); }
+
+# Runs a headless Neovim test script, which exits by itself with its result. An error outside its
+# checks would leave Neovim waiting: `cquit 1` makes that a failure, and a hang ends after 5 min.
+nvim_test() {
+  timeout 300 nvim --headless -u NONE -i NONE -n -c "luafile $1" -c "cquit 1"
+}
 
 as_root() {
   if [[ $(id -u) -eq 0 ]]; then
@@ -23,17 +31,25 @@ as_root() {
 }
 
 step "tools"
+missing=()
 if ! command -v nvim >/dev/null; then
-  as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y neovim
+  missing+=(neovim)
 fi
-for tool in node npm nvim; do
+# Debian's python3 has no ensurepip without python3-venv, so `python3 -m venv` would fail.
+if ! command -v python3 >/dev/null || ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+  missing+=(python3 python3-venv)
+fi
+if (( ${#missing[@]} > 0 )); then
+  as_root apt-get update
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+fi
+for tool in node npm nvim python3 cargo; do
   if ! command -v "$tool" >/dev/null; then
     echo "editors.sh: $tool is required and not installed" >&2
     exit 1
   fi
 done
-echo "node $(node --version), npm $(npm --version), $(nvim --version | head -n 1)"
+echo "node $(node --version), npm $(npm --version), $(nvim --version | head -n 1), $(python3 --version)"
 
 step "VS Code extension: npm ci, type-check, bundle, package, test"
 (
@@ -50,7 +66,7 @@ step "VS Code extension: npm ci, type-check, bundle, package, test"
 )
 
 step "Neovim plugin: smoke test"
-nvim --headless -u NONE -i NONE -n -c "luafile tests/nvim/smoke.lua"
+nvim_test tests/nvim/smoke.lua
 
 step "Neovim plugin: queries in Neovim's tree-sitter"
 # The parser must match this Neovim's tree-sitter ABI: the committed grammar/src/parser.c when it
@@ -78,7 +94,20 @@ else
 fi
 if [[ -n "$source_dir" ]]; then
   cc -shared -fPIC -O2 -I "$source_dir" "$source_dir/parser.c" -o "$build/plan.so"
-  PLANLS_TS_PARSER="$build/plan.so" nvim --headless -u NONE -i NONE -n -c "luafile tests/nvim/queries.lua"
+  PLANLS_TS_PARSER="$build/plan.so" nvim_test tests/nvim/queries.lua
 fi
+
+step "client sessions against the release build of planls serve"
+cargo build --release
+planls="$repo/target/release/planls"
+echo "server: $planls ($("$planls" --version))"
+
+step "pytest-lsp sessions: VS Code, Neovim and Emacs capabilities"
+# Any failure, and "no tests ran" (pytest's exit status 5), fails the step; -vv shows whole diffs.
+# The first run also makes tests/clients/.venv (pip from PyPI).
+PLANLS_BIN="$planls" timeout 600 tests/clients/run.sh -vv -ra
+
+step "Neovim session (headless, through the plugin)"
+PLANLS_BIN="$planls" nvim_test tests/nvim/session.lua
 
 step "editors: all passed"

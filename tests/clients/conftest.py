@@ -1,5 +1,6 @@
 """Shared by the client-session tests: the planls binary, a fresh copy of the workspace per test,
-the expectations in expected/session.json, and anchors turned into LSP ranges."""
+the expectations in expected/session.json, anchors turned into LSP ranges, and the answers a client
+gives to the server's own requests."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import json
 import os
 import shutil
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from lsprotocol.types import Position, Range
+from lsprotocol import types
+from lsprotocol.types import ClientCapabilities, Position, Range
+from pytest_lsp import LanguageClient
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -101,9 +104,17 @@ def recorded() -> dict:
     return json.loads(RECORDED.read_text()) if RECORDED.is_file() else {}
 
 
+_recorded_now: dict = {}
+
+
 def check_recorded(key: str, actual) -> None:
     """Compares free text with expected/recorded.json; PLANLS_UPDATE_EXPECTED=1 writes it."""
     if os.environ.get("PLANLS_UPDATE_EXPECTED") == "1":
+        # Every client must get the same text: the first one records it, the others compare.
+        if key in _recorded_now:
+            assert actual == _recorded_now[key], f"clients disagree on {key!r}"
+            return
+        _recorded_now[key] = actual
         data = recorded()
         data[key] = actual
         RECORDED.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
@@ -114,3 +125,58 @@ def check_recorded(key: str, actual) -> None:
         "PLANLS_UPDATE_EXPECTED=1, review the file and commit it"
     )
     assert actual == data[key]
+
+
+
+# The server's requests that a client may refuse unless it offered them, and where the offer is.
+REFRESHES = {
+    types.WORKSPACE_SEMANTIC_TOKENS_REFRESH: lambda w: w.semantic_tokens,
+    types.WORKSPACE_INLAY_HINT_REFRESH: lambda w: w.inlay_hint,
+    types.WORKSPACE_CODE_LENS_REFRESH: lambda w: w.code_lens,
+}
+DYNAMIC_REGISTRATIONS = {
+    types.WORKSPACE_DID_CHANGE_WATCHED_FILES: lambda w: w.did_change_watched_files,
+    types.WORKSPACE_DID_CHANGE_CONFIGURATION: lambda w: w.did_change_configuration,
+}
+
+
+@dataclass
+class ServerRequests:
+    """What the server asked of the client, and what it asked without the client offering it."""
+
+    registrations: list[str] = field(default_factory=list)
+    refreshes: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+
+
+def answer_server_requests(client: LanguageClient, capabilities: ClientCapabilities) -> ServerRequests:
+    """Answers client/registerCapability and the workspace/*/refresh requests with null, as an
+    editor does (pygls would refuse them with "method not found"), and records each one that
+    `capabilities` do not allow. pytest-lsp already answers workspace/configuration from
+    `set_configuration`."""
+    seen = ServerRequests()
+    workspace = capabilities.workspace or types.WorkspaceClientCapabilities()
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: types.RegistrationParams) -> None:
+        for registration in params.registrations:
+            offer = DYNAMIC_REGISTRATIONS.get(registration.method, lambda _: None)(workspace)
+            if not (offer and offer.dynamic_registration):
+                seen.violations.append(
+                    f"client/registerCapability for {registration.method}, which this client "
+                    "does not register dynamically"
+                )
+            seen.registrations.append(registration.method)
+
+    def refresh(method: str):
+        def answer(params: None) -> None:
+            offer = REFRESHES[method](workspace)
+            if not (offer and offer.refresh_support):
+                seen.violations.append(f"{method}, which this client does not support")
+            seen.refreshes.append(method)
+
+        return answer
+
+    for method in REFRESHES:
+        client.feature(method)(refresh(method))
+    return seen

@@ -10,7 +10,15 @@ import asyncio
 
 import pytest
 import pytest_lsp
-from conftest import CLIENTS, EXPECTED, SESSION, Workspace, check_recorded, planls_binary
+from conftest import (
+    CLIENTS,
+    EXPECTED,
+    SESSION,
+    Workspace,
+    answer_server_requests,
+    check_recorded,
+    planls_binary,
+)
 from lsprotocol.types import (
     DefinitionParams,
     DidOpenTextDocumentParams,
@@ -21,6 +29,7 @@ from lsprotocol.types import (
     Location,
     LocationLink,
     MarkupContent,
+    MessageType,
     RenameParams,
     TextDocumentEdit,
     TextDocumentIdentifier,
@@ -40,11 +49,13 @@ DIAGNOSTICS_TIMEOUT = 15.0
 )
 async def client(lsp_client: LanguageClient, request, workspace: Workspace):
     options = SESSION["initializationOptions"]
+    capabilities = client_capabilities(request.param)
+    server_requests = answer_server_requests(lsp_client, capabilities)
     # The same settings for a server that pulls them with workspace/configuration.
     lsp_client.set_configuration({"planls": options})
     await lsp_client.initialize_session(
         InitializeParams(
-            capabilities=client_capabilities(request.param),
+            capabilities=capabilities,
             root_uri=workspace.uri,
             workspace_folders=[WorkspaceFolder(uri=workspace.uri, name="workspace")],
             initialization_options=options,
@@ -52,6 +63,9 @@ async def client(lsp_client: LanguageClient, request, workspace: Workspace):
     )
     yield
     await lsp_client.shutdown_session()
+    assert server_requests.violations == [], f"the server ignored {request.param}'s capabilities"
+    shown = [m.message for m in lsp_client.messages if m.type in (MessageType.Error, MessageType.Warning)]
+    assert shown == [], "the server showed errors or warnings"
 
 
 def open_document(client: LanguageClient, workspace: Workspace, name: str) -> None:
@@ -76,9 +90,12 @@ async def wait_for_diagnostics(client: LanguageClient, workspace: Workspace, nam
 
     try:
         await asyncio.wait_for(all_published(), DIAGNOSTICS_TIMEOUT)
-    except TimeoutError:
-        published = sorted(filter(None, map(workspace.name_of, client.diagnostics)))
-        pytest.fail(f"no diagnostics within {DIAGNOSTICS_TIMEOUT} s for {names}; published: {published}")
+        return
+    except asyncio.TimeoutError:
+        pass
+    # Failed outside the `except`, so that the report is this line and not the timeout's traceback.
+    published = sorted(filter(None, map(workspace.name_of, client.diagnostics)))
+    pytest.fail(f"no diagnostics within {DIAGNOSTICS_TIMEOUT} s for {names}; published: {published}")
 
 
 async def test_diagnostics_for_the_whole_workspace(client: LanguageClient, workspace: Workspace):

@@ -92,17 +92,18 @@ local function edit(file)
   return vim.api.nvim_get_current_buf()
 end
 
+local function text_diff(actual, expected, what)
+  local same = actual == expected
+  H.check(same, same and what or (what .. " differs (- expected, + actual):\n" .. vim.diff(expected, actual)))
+end
+
 local function check_recorded(key, actual)
   if recorded == nil then
     H.check(false, "no " .. recorded_path .. ": record it with the pytest-lsp sessions (PLANLS_UPDATE_EXPECTED=1 tests/clients/run.sh)")
+  elseif type(actual) == "string" and type(recorded[key]) == "string" then
+    text_diff(actual, recorded[key], "recorded " .. key)
   else
     H.equal(actual, recorded[key], "recorded " .. key)
-  end
-end
-
-local function text_diff(actual, expected, what)
-  if actual ~= expected then
-    H.check(false, what .. " differs (- expected, + actual):\n" .. vim.diff(expected, actual))
   end
 end
 

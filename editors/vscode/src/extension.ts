@@ -4,6 +4,7 @@
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions } from 'vscode-languageclient/node';
+import { LspPosition, parseShowReferences, SHOW_REFERENCES, ShowReferencesArguments } from './references';
 import { resolveServerCommand } from './server';
 import { initializationOptions } from './settings';
 
@@ -23,6 +24,8 @@ export function activate(context: vscode.ExtensionContext): Promise<void> {
     output,
     vscode.commands.registerCommand('planls.restartServer', () => enqueue(() => restart(context))),
     vscode.commands.registerCommand('planls.showOutput', () => output.show(true)),
+    // Run by the server's "dependents" code lenses, with their arguments: not for the palette.
+    vscode.commands.registerCommand(SHOW_REFERENCES, (...args: unknown[]) => showReferences(parseShowReferences(args))),
     vscode.workspace.onDidChangeConfiguration((event) => {
       // `today` and `severity` reach the running server through workspace/didChangeConfiguration;
       // a different executable needs a new process.
@@ -135,6 +138,23 @@ async function offerHelp(message: string, setting: string): Promise<void> {
   } else if (choice === 'Show Output') {
     output.show(true);
   }
+}
+
+/** Opens VS Code's references view on the item's ID, listing its dependents. */
+async function showReferences({ uri, position, locations }: ShowReferencesArguments): Promise<void> {
+  const asPosition = ({ line, character }: LspPosition) => new vscode.Position(line, character);
+  await vscode.commands.executeCommand(
+    'editor.action.showReferences',
+    vscode.Uri.parse(uri),
+    asPosition(position),
+    locations.map(
+      (location) =>
+        new vscode.Location(
+          vscode.Uri.parse(location.uri),
+          new vscode.Range(asPosition(location.range.start), asPosition(location.range.end)),
+        ),
+    ),
+  );
 }
 
 /** The codes `planls.severity` accepts, read from this extension's own manifest. */

@@ -15,6 +15,28 @@ interface Recorded {
   output: string[];
 }
 
+class FakeUri {
+  constructor(readonly value: string) {}
+}
+class FakePosition {
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
+}
+class FakeRange {
+  constructor(
+    readonly start: FakePosition,
+    readonly end: FakePosition,
+  ) {}
+}
+class FakeLocation {
+  constructor(
+    readonly uri: FakeUri,
+    readonly range: FakeRange,
+  ) {}
+}
+
 /** The slice of the VS Code API the extension touches before a server runs. */
 function fakeVscode(settings: Record<string, unknown>, answer: string | undefined): { api: object; recorded: Recorded } {
   const recorded: Recorded = { commands: new Map(), errors: [], executed: [], output: [] };
@@ -41,6 +63,11 @@ function fakeVscode(settings: Record<string, unknown>, answer: string | undefine
         recorded.executed.push(args);
       },
     },
+    // Enough of VS Code's value types to see what a command builds.
+    Uri: { parse: (value: string) => new FakeUri(value) },
+    Position: FakePosition,
+    Range: FakeRange,
+    Location: FakeLocation,
     workspace: {
       workspaceFolders: undefined,
       onDidChangeConfiguration: () => disposable,
@@ -84,7 +111,11 @@ test('without planls on PATH the user is told how to fix it, and the settings op
   await extension.activate(context());
   await new Promise((resolve) => setImmediate(resolve));
 
-  assert.deepEqual([...recorded.commands.keys()].sort(), ['planls.restartServer', 'planls.showOutput']);
+  assert.deepEqual([...recorded.commands.keys()].sort(), [
+    'planls.restartServer',
+    'planls.showOutput',
+    'planls.showReferences',
+  ]);
   assert.equal(recorded.errors.length, 1);
   assert.equal(
     recorded.errors[0].message,
@@ -97,5 +128,43 @@ test('without planls on PATH the user is told how to fix it, and the settings op
   // Restarting after the user fixed nothing reports again rather than failing silently.
   await recorded.commands.get('planls.restartServer')!();
   assert.equal(recorded.errors.length, 2);
+  await extension.deactivate();
+});
+
+test("a dependents lens opens VS Code's references view on the item, listing its dependents", async () => {
+  const { api, recorded } = fakeVscode({ 'planls.server.path': 'planls-that-is-not-installed' }, undefined);
+  const extension = loadExtension(api);
+  await extension.activate(context());
+  const showReferences = recorded.commands.get('planls.showReferences')!;
+  recorded.executed.length = 0;
+
+  // The lens's arguments as the server writes them (src/lsp/code_lens.rs): LSP JSON.
+  const range = (line: number, from: number, to: number) => ({
+    start: { line, character: from },
+    end: { line, character: to },
+  });
+  await showReferences('file:///plans/work.plan', { line: 8, character: 11 }, [
+    { uri: 'file:///plans/milestones.plan', range: range(5, 10, 14) },
+    { uri: 'file:///plans/search.plan', range: range(0, 11, 24) },
+  ]);
+  const at = (line: number, character: number) => new FakePosition(line, character);
+  const location = (uri: string, line: number, from: number, to: number) =>
+    new FakeLocation(new FakeUri(uri), new FakeRange(at(line, from), at(line, to)));
+  assert.deepEqual(recorded.executed, [
+    [
+      'editor.action.showReferences',
+      new FakeUri('file:///plans/work.plan'),
+      at(8, 11),
+      [location('file:///plans/milestones.plan', 5, 10, 14), location('file:///plans/search.plan', 0, 11, 24)],
+    ],
+  ]);
+
+  // Anything else is refused with what was wrong, not passed on to VS Code.
+  assert.throws(() => showReferences('file:///plans/work.plan'), /planls\.showReferences takes a document URI/);
+  assert.throws(
+    () => showReferences('file:///plans/work.plan', { line: 8, character: 11 }, [{ uri: 'file:///plans/a.plan' }]),
+    /planls\.showReferences: not a location: \{"uri":"file:\/\/\/plans\/a\.plan"\}/,
+  );
+  assert.equal(recorded.executed.length, 1);
   await extension.deactivate();
 });
