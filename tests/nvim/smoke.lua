@@ -300,5 +300,36 @@ H.run("queries are on the runtimepath for the plan language", function()
   end
 end)
 
+H.run("the dependents lens fills the quickfix list", function()
+  H.equal(vim.lsp.commands["planls.showReferences"], planls.show_references, "setup() registered the command")
+  local path = scratch .. "/lens/work.plan"
+  H.write_file(path, "initiative a {}\ninitiative b { depends_on: a }\ninitiative c { depends_on: a }\n")
+  local uri = vim.uri_from_fname(path)
+  local function at(line, character)
+    return { line = line, character = character }
+  end
+  planls.show_references({
+    title = "2 dependents",
+    command = "planls.showReferences",
+    arguments = {
+      uri,
+      at(0, 11),
+      {
+        { uri = uri, range = { start = at(1, 26), ["end"] = at(1, 27) } },
+        { uri = uri, range = { start = at(2, 26), ["end"] = at(2, 27) } },
+      },
+    },
+  }, {})
+  local list = vim.fn.getqflist({ title = 1, items = 1 })
+  H.equal(list.title, "2 dependents", "the list is titled like the lens")
+  H.equal(#list.items, 2, "one entry per dependent")
+  H.equal({ list.items[1].lnum, list.items[1].col }, { 2, 27 }, "the first dependent's place")
+  H.equal({ list.items[2].lnum, list.items[2].col }, { 3, 27 }, "the second dependent's place")
+  vim.cmd("cclose")
+  notifications = {}
+  planls.show_references({ arguments = { uri, at(0, 11), {} } }, {})
+  H.matches(notifications[1] and notifications[1].message, "no dependents", "an empty lens says so")
+end)
+
 vim.fn.delete(scratch, "rf")
 H.finish("tests/nvim/smoke.lua")

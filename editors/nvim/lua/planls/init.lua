@@ -264,6 +264,21 @@ function M.clients_by_root()
   return vim.deepcopy(clients_by_root)
 end
 
+--- The command of the server's dependents code lens (`SHOW_REFERENCES` in src/lsp/code_lens.rs):
+--- its arguments are the URI, the position of the item's ID and the dependents' locations. They
+--- go to the quickfix list, Neovim's list of places.
+function M.show_references(command, ctx)
+  local locations = (command.arguments or {})[3]
+  if type(locations) ~= "table" or vim.tbl_isempty(locations) then
+    notify("this item has no dependents to show", vim.log.levels.INFO)
+    return
+  end
+  local client = ctx and ctx.client_id and vim.lsp.get_client_by_id(ctx.client_id)
+  local items = vim.lsp.util.locations_to_items(locations, client and client.offset_encoding or "utf-16")
+  vim.fn.setqflist({}, " ", { title = command.title or "Dependents", items = items })
+  vim.cmd("botright copen")
+end
+
 --- Starts the server for `plan` buffers. Returns true when it is set up, or false and what is
 --- wrong (also shown with vim.notify), so a broken setup never stops the rest of a config.
 function M.setup(opts)
@@ -274,6 +289,7 @@ function M.setup(opts)
   end
 
   M.register_treesitter(merged.treesitter)
+  vim.lsp.commands["planls.showReferences"] = M.show_references
 
   if vim.fn.executable(merged.cmd[1]) ~= 1 then
     problem = string.format(
