@@ -106,9 +106,7 @@ impl<'t> Lowerer<'t> {
 
     /// `owner @ana` inside a block: a field whose `:` is missing. It is kept as a broken field, so
     /// that the item still counts as having an owner and the syntax error is the one report.
-    fn colonless_field(&mut self, node: Node) -> Option<Field> {
-        let mut tokens = Vec::new();
-        self.leading_tokens(node, &mut tokens);
+    fn colonless_field(&self, node: Node, tokens: &[Node]) -> Option<Field> {
         let first = *tokens.first()?;
         let word = self.text(first);
         if !is_word(word) || tokens.get(1).is_some_and(|n| self.text(*n) == ":") {
@@ -250,8 +248,8 @@ impl<'t> Lowerer<'t> {
                 "field" => fields.push(self.field(child, children.get(i + 1).copied())),
                 "comment" => self.file.comments.push(span(child)),
                 "ERROR" => {
-                    self.unexpected(child, Some(item));
-                    if let Some(field) = self.colonless_field(child) {
+                    let tokens = self.unexpected(child, Some(item));
+                    if let Some(field) = self.colonless_field(child, &tokens) {
                         fields.push(field);
                     }
                     self.block_fields(child, item, fields);
@@ -294,7 +292,9 @@ impl<'t> Lowerer<'t> {
         for child in node.children(&mut cursor) {
             match child.kind() {
                 "comment" => self.file.comments.push(span(child)),
-                "ERROR" => self.unexpected(child, None),
+                "ERROR" => {
+                    self.unexpected(child, None);
+                }
                 _ if child.is_missing() => self.missing(child, None, Some(&key)),
                 _ => {}
             }
@@ -436,12 +436,13 @@ impl<'t> Lowerer<'t> {
 
     /// One message for an ERROR node, in the user's words. `item` is the item whose block the
     /// error is in (or the unclosed item just before it).
-    fn unexpected(&mut self, node: Node, item: Option<&Item>) {
+    /// Returns the tokens that broke, for a caller that reads them too.
+    fn unexpected<'n>(&mut self, node: Node<'n>, item: Option<&Item>) -> Vec<Node<'n>> {
         // Only the tokens before the first item or field that recovery kept are the break.
         let mut tokens = Vec::new();
         self.leading_tokens(node, &mut tokens);
         let (Some(first), Some(last)) = (tokens.first().copied(), tokens.last().copied()) else {
-            return;
+            return tokens;
         };
         let mut broken = Span::new(first.start_byte(), last.end_byte());
         // An unclosed `"""` lexes as an empty string `""` and a stray `"`.
@@ -461,7 +462,7 @@ impl<'t> Lowerer<'t> {
         }
         let line = self.line_of(broken.start);
         if self.last_unexpected_line == Some(line) {
-            return; // one break, one message: the rest of the line follows from the first
+            return tokens; // one break, one message: the rest of the line follows from the first
         }
         self.last_unexpected_line = Some(line);
         let text = |n: Node| &self.text[n.start_byte()..n.end_byte()];
@@ -506,6 +507,7 @@ impl<'t> Lowerer<'t> {
             }
         };
         self.error(broken, message);
+        tokens
     }
 
     /// The leaf tokens of an ERROR node up to the first item or field that recovery kept.
