@@ -332,14 +332,7 @@ fn resolve(
 ) -> Result<Typed, (Span, Problem)> {
     let expected = ty.reference_kinds();
     let Some(id) = index.lookup(name) else {
-        let suggestion = closest(
-            name,
-            index
-                .items
-                .iter()
-                .filter(|i| expected.contains(&i.kind))
-                .map(|i| i.name.as_str()),
-        );
+        let suggestion = index.suggestion(name, expected);
         return Err((
             span,
             Problem::Unresolved {

@@ -3,17 +3,14 @@
 
 use std::fmt::Write;
 
-use crate::analysis::facts::closest;
 use crate::analysis::graph::Dependency;
 use crate::analysis::index::ItemId;
+use crate::analysis::risk::TOP_EXPOSURE;
 use crate::analysis::schedule::ScheduleState;
 use crate::analysis::schema;
 use crate::analysis::workspace::FileId;
 use crate::analysis::{Analysis, Hover, SymbolAt};
 use crate::syntax::Kind;
-
-/// How many of an item's exposure risks a hover lists.
-const TOP_RISKS: usize = 3;
 
 /// How many entries of a list a hover shows before it says how many more there are.
 const MAX_LISTED: usize = 12;
@@ -82,14 +79,7 @@ impl Analysis {
             symbol.name.clone()
         };
         let mut out = format!("`{shown}` names nothing in the workspace.\n");
-        let suggestion = closest(
-            &symbol.name,
-            self.index
-                .items
-                .iter()
-                .filter(|i| takes.contains(&i.kind))
-                .map(|i| i.name.as_str()),
-        );
+        let suggestion = self.index.suggestion(&symbol.name, takes);
         if let Some(suggestion) = suggestion {
             writeln!(out, "\nDid you mean `{suggestion}`?").unwrap();
         }
@@ -490,22 +480,21 @@ impl Analysis {
         if exposure.is_empty() {
             return;
         }
-        let count = exposure.len();
+        let (reach, reached) = self.exposure_reach(item);
+        let count = self.live_risks_on(&reached);
         lines.add(
             "Exposure",
             format!(
                 "{count} open {}{}",
                 if count == 1 { "risk" } else { "risks" },
-                if count > TOP_RISKS {
+                if count > TOP_EXPOSURE {
                     ", the top ones:"
                 } else {
                     ""
                 }
             ),
         );
-        let mut reach = vec![item];
-        reach.extend(self.upstream(item));
-        for &risk in exposure.iter().take(TOP_RISKS) {
+        for &risk in exposure {
             let mut text = self.label(risk);
             if let Some(assessment) = self.risk(risk) {
                 write!(text, ": {}, score {}", assessment.level, assessment.score).unwrap();
@@ -514,7 +503,7 @@ impl Analysis {
                 .facts
                 .of(risk)
                 .items("affects")
-                .filter(|(i, _, _)| reach.contains(i))
+                .filter(|(i, _, _)| reach[i.0])
                 .map(|(i, _, _)| format!("`{}`", self.item(i).name))
                 .collect();
             if !on.is_empty() && on != [format!("`{}`", self.item(item).name)] {

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use crate::analysis::schema;
+use crate::analysis::suggest::Suggester;
 use crate::analysis::workspace::{FileId, Workspace};
 use crate::syntax::{Kind, Span, ValueKind};
 
@@ -52,6 +53,8 @@ pub struct Index {
     pub items: Vec<ItemInfo>,
     pub references: Vec<ReferenceSite>,
     by_name: HashMap<String, Vec<ItemId>>,
+    /// "Did you mean" over the IDs.
+    pub suggester: Suggester,
 }
 
 impl Index {
@@ -119,6 +122,11 @@ impl Index {
 
     pub fn item(&self, id: ItemId) -> &ItemInfo {
         &self.items[id.0]
+    }
+
+    /// The closest ID of the `expected` kinds to an unresolved `name`, when it is a likely typo.
+    pub fn suggestion(&self, name: &str, expected: &[Kind]) -> Option<String> {
+        self.suggester.closest(&self.items, name, expected)
     }
 
     /// All names defined in the workspace, for suggestions.

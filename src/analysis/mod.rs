@@ -16,6 +16,7 @@ pub mod risk;
 pub mod schedule;
 mod schedule_checks;
 pub mod schema;
+pub mod suggest;
 pub mod validate;
 pub mod workspace;
 
@@ -70,11 +71,7 @@ pub struct Analysis {
     facts: Facts,
     relations: queries::Relations,
     diagnostics: Vec<Diagnostic>,
-    /// By item: the forecast of initiatives and milestones, `None` for other kinds.
-    schedule: Vec<Option<ScheduleState>>,
-    /// By item: the chain of least-slack predecessors of each milestone, ending with the milestone;
-    /// for the program (when it has an end), the chain of the work that ends last.
-    critical_paths: Vec<Vec<ItemId>>,
+    forecast: schedule::Forecast,
     /// By item: the score of a risk with a likelihood and an impact.
     risks: Vec<Option<RiskAssessment>>,
     /// By item: the open risks on it or on anything it transitively depends on, highest score first.
@@ -113,7 +110,6 @@ pub fn analyze(workspace: &Workspace, options: &Options) -> Analysis {
     ));
     diagnostics.extend(risk.diagnostics(&index, &facts));
     sort_diagnostics(&mut diagnostics);
-    let (schedule, critical_paths) = forecast.into_parts();
     let relations = queries::Relations::build(&index, &facts);
     Analysis {
         workspace: workspace.clone(),
@@ -121,8 +117,7 @@ pub fn analyze(workspace: &Workspace, options: &Options) -> Analysis {
         relations,
         facts,
         diagnostics,
-        schedule,
-        critical_paths,
+        forecast,
         risks: risk.risks,
         exposure: risk.exposure,
         graph,
@@ -198,14 +193,14 @@ impl Analysis {
 
     /// The forecast of an initiative or milestone; `None` for other kinds.
     pub fn schedule(&self, item: ItemId) -> Option<&ScheduleState> {
-        self.schedule[item.0].as_ref()
+        self.forecast.state(item)
     }
 
     /// A milestone's critical path: its least-slack predecessors, first to last, then the milestone.
     /// For the program, when it has an end: the chain of least-slack predecessors of the work that
     /// ends last, ending with that work.
-    pub fn critical_path(&self, milestone: ItemId) -> &[ItemId] {
-        &self.critical_paths[milestone.0]
+    pub fn critical_path(&self, milestone: ItemId) -> Vec<ItemId> {
+        self.forecast.critical_path(milestone)
     }
 
     /// The `depends_on` and `requires` references: what an item waits for and what waits for it.
@@ -218,7 +213,8 @@ impl Analysis {
         self.risks[item.0]
     }
 
-    /// The open risks on `item` or on anything it transitively depends on, highest score first.
+    /// The top [`risk::TOP_EXPOSURE`] open risks on `item` or on anything it transitively
+    /// depends on, highest score first; [`Analysis::exposure_reach`] finds them all.
     pub fn exposure(&self, item: ItemId) -> &[ItemId] {
         &self.exposure[item.0]
     }

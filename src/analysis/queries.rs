@@ -192,6 +192,42 @@ impl Analysis {
             .collect()
     }
 
+    /// Where the risks that reach `item` sit: `item` and everything it transitively depends on,
+    /// leaving out cancelled work outside its own cycle, whose risks do not flow on (as
+    /// [`exposure`](Analysis::exposure) is computed). By item, whether it is reached, and the
+    /// reached items.
+    pub fn exposure_reach(&self, item: ItemId) -> (Vec<bool>, Vec<ItemId>) {
+        let mut seen = vec![false; self.index.items.len()];
+        seen[item.0] = true;
+        let mut reached = vec![item];
+        let mut at = 0;
+        while at < reached.len() {
+            let from = reached[at];
+            at += 1;
+            for (_, d) in self.graph.upstream(from) {
+                let up = d.dependency;
+                if seen[up.0]
+                    || (!self.graph.same_cycle(from, up) && self.graph.status(up) == "cancelled")
+                {
+                    continue;
+                }
+                seen[up.0] = true;
+                reached.push(up);
+            }
+        }
+        (seen, reached)
+    }
+
+    /// How many live risks are on the `reached` items: the size of an item's whole exposure.
+    pub fn live_risks_on(&self, reached: &[ItemId]) -> usize {
+        let mut counted = std::collections::HashSet::new();
+        reached
+            .iter()
+            .flat_map(|&i| self.risks_on(i))
+            .filter(|&&r| crate::analysis::risk::is_live(&self.facts, r) && counted.insert(r))
+            .count()
+    }
+
     /// The risks whose `affects` names `item` directly.
     pub fn risks_on(&self, item: ItemId) -> &[ItemId] {
         &self.relations.risks_on[item.0]

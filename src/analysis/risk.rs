@@ -69,8 +69,19 @@ impl RiskAssessment {
     }
 }
 
-/// The union of two lists sorted by `rank`, sorted by `rank`, each risk once.
+/// How many of an item's exposure risks are kept: the top of a union is the top of the union of
+/// the tops, so keeping a few per item keeps exposure linear in the size of the workspace.
+pub const TOP_EXPOSURE: usize = 3;
+
+/// The first [`TOP_EXPOSURE`] of the union of two lists sorted by `rank`, each risk once.
 fn merge<K: Ord>(a: &[ItemId], b: &[ItemId], rank: impl Fn(&ItemId) -> K) -> Vec<ItemId> {
+    let mut merged = merge_all(a, b, rank);
+    merged.truncate(TOP_EXPOSURE);
+    merged
+}
+
+/// The union of two lists sorted by `rank`, sorted by `rank`, each risk once.
+fn merge_all<K: Ord>(a: &[ItemId], b: &[ItemId], rank: impl Fn(&ItemId) -> K) -> Vec<ItemId> {
     if b.is_empty() {
         return a.to_vec();
     }
@@ -114,8 +125,9 @@ pub fn is_live(facts: &Facts, risk: ItemId) -> bool {
 pub struct RiskReport {
     /// By item: the assessment of a risk with both a likelihood and an impact.
     pub risks: Vec<Option<RiskAssessment>>,
-    /// By item: the live risks on it or on anything it transitively depends on, highest score
-    /// first (a risk without a score last), then in workspace order.
+    /// By item: the first [`TOP_EXPOSURE`] of the live risks on it or on anything it
+    /// transitively depends on, highest score first (a risk without a score last), then in
+    /// workspace order.
     pub exposure: Vec<Vec<ItemId>>,
 }
 

@@ -1,5 +1,6 @@
 //! The schedule: the critical-path method exactly as the spec defines it.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
@@ -173,7 +174,11 @@ impl Unknown {
 #[derive(Clone, Debug, Default)]
 pub struct Forecast {
     states: Vec<Option<ScheduleState>>,
-    critical_paths: Vec<Vec<ItemId>>,
+    /// By item: its least-slack predecessor, which critical paths follow back.
+    predecessor: Vec<Option<ItemId>>,
+    /// Where the critical path of a milestone (itself) or of the program (its last work) ends;
+    /// the paths are followed back on demand, so memory does not grow with paths x lengths.
+    path_ends: HashMap<ItemId, ItemId>,
     /// By item: the forecast first and last day of a scheduled item.
     dates: Vec<Option<(NaiveDate, NaiveDate)>>,
     /// By item: the committed date that sets its latest finish: a milestone, or the program.
@@ -241,7 +246,8 @@ impl Forecast {
             .collect();
         let mut forecast = Forecast {
             states: vec![None; count],
-            critical_paths: vec![Vec::new(); count],
+            predecessor: Vec::new(),
+            path_ends: HashMap::new(),
             dates: vec![None; count],
             commitment: vec![None; count],
             live,
@@ -491,16 +497,6 @@ impl Forecast {
                 .min()
                 .map(|(_, _, p)| p);
         }
-        let chain = |from: ItemId| {
-            let mut chain = vec![from];
-            let mut current = from;
-            while let Some(p) = predecessor[current.0] {
-                chain.push(p);
-                current = p;
-            }
-            chain.reverse();
-            chain
-        };
         let mut critical = vec![false; count];
         // The chain from an item is the same whichever milestone reaches it: stop at a marked one.
         let mut mark = |from: Option<ItemId>| {
@@ -515,7 +511,7 @@ impl Forecast {
         };
         for (i, info) in index.items.iter().enumerate() {
             if info.kind == Kind::Milestone && self.dates[i].is_some() {
-                self.critical_paths[i] = chain(ItemId(i));
+                self.path_ends.insert(ItemId(i), ItemId(i));
                 mark(predecessor[i]);
             }
         }
@@ -531,7 +527,7 @@ impl Forecast {
                     (end, std::cmp::Reverse(slack), std::cmp::Reverse(i))
                 });
             if let Some(last) = last {
-                self.critical_paths[id.0] = chain(ItemId(last));
+                self.path_ends.insert(id, ItemId(last));
                 mark(Some(ItemId(last)));
             }
         }
@@ -540,11 +536,7 @@ impl Forecast {
                 s.critical = critical;
             }
         }
-    }
-
-    /// Every item's forecast, by item; `None` for kinds that are not scheduled.
-    pub fn into_parts(self) -> (Vec<Option<ScheduleState>>, Vec<Vec<ItemId>>) {
-        (self.states, self.critical_paths)
+        self.predecessor = predecessor;
     }
 
     pub fn state(&self, item: ItemId) -> Option<&ScheduleState> {
@@ -569,8 +561,18 @@ impl Forecast {
     }
 
     /// The critical path of a milestone; for the program, the chain of the work that ends last.
-    pub fn critical_path(&self, item: ItemId) -> &[ItemId] {
-        &self.critical_paths[item.0]
+    pub fn critical_path(&self, item: ItemId) -> Vec<ItemId> {
+        let Some(&last) = self.path_ends.get(&item) else {
+            return Vec::new();
+        };
+        let mut chain = vec![last];
+        let mut current = last;
+        while let Some(p) = self.predecessor[current.0] {
+            chain.push(p);
+            current = p;
+        }
+        chain.reverse();
+        chain
     }
 
     /// Whether a reference counts in the forecast.
