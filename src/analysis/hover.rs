@@ -66,9 +66,8 @@ impl Analysis {
     fn describe_unresolved(&self, file: FileId, symbol: &SymbolAt) -> String {
         let site = self
             .index
-            .references
-            .iter()
-            .find(|r| r.file == file && r.span == symbol.span);
+            .reference_at(file, symbol.span.start)
+            .filter(|r| r.span == symbol.span);
         let takes = site
             .and_then(|r| schema::field_spec(r.from_kind, &r.key))
             .map(|spec| spec.value.reference_kinds())

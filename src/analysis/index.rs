@@ -53,6 +53,11 @@ pub struct Index {
     pub items: Vec<ItemInfo>,
     pub references: Vec<ReferenceSite>,
     by_name: HashMap<String, Vec<ItemId>>,
+    /// By name: the positions in `references` of the sites that use it, in workspace order.
+    references_by_name: HashMap<String, Vec<usize>>,
+    /// By file: its items and its reference sites, which are contiguous and in text order.
+    items_of_file: Vec<std::ops::Range<usize>>,
+    references_of_file: Vec<std::ops::Range<usize>>,
     /// "Did you mean" over the IDs.
     pub suggester: Suggester,
 }
@@ -61,53 +66,110 @@ impl Index {
     pub fn build(workspace: &Workspace) -> Index {
         let mut index = Index::default();
         for file in workspace.file_ids() {
-            let syntax = &workspace.file(file).syntax;
-            for (index_in_file, item) in syntax.items.iter().enumerate() {
-                let from = item.id.as_ref().map(|id| {
-                    let item_id = ItemId(index.items.len());
-                    index.items.push(ItemInfo {
-                        file,
-                        index_in_file,
-                        kind: item.kind,
-                        name: id.text.clone(),
-                        name_span: id.span,
-                        span: item.span,
-                        title: item.title.as_ref().map(|t| t.text.clone()),
-                    });
-                    index
-                        .by_name
-                        .entry(id.text.clone())
-                        .or_default()
-                        .push(item_id);
-                    item_id
+            let first_item = index.items.len();
+            let first_reference = index.references.len();
+            index.build_file(workspace, file);
+            index.items_of_file.push(first_item..index.items.len());
+            index
+                .references_of_file
+                .push(first_reference..index.references.len());
+        }
+        for (n, site) in index.references.iter().enumerate() {
+            index
+                .references_by_name
+                .entry(site.name.clone())
+                .or_default()
+                .push(n);
+        }
+        index
+    }
+
+    fn build_file(&mut self, workspace: &Workspace, file: FileId) {
+        let index = self;
+        let syntax = &workspace.file(file).syntax;
+        for (index_in_file, item) in syntax.items.iter().enumerate() {
+            let from = item.id.as_ref().map(|id| {
+                let item_id = ItemId(index.items.len());
+                index.items.push(ItemInfo {
+                    file,
+                    index_in_file,
+                    kind: item.kind,
+                    name: id.text.clone(),
+                    name_span: id.span,
+                    span: item.span,
+                    title: item.title.as_ref().map(|t| t.text.clone()),
                 });
-                for field in &item.fields {
-                    // A bare word names an item only where the key takes references;
-                    // elsewhere it is an enum word (`status: blocked`).
-                    let takes_references = schema::field_spec(item.kind, &field.key.text)
-                        .is_some_and(|spec| !spec.value.reference_kinds().is_empty());
-                    for value in &field.values {
-                        let (name, is_person) = match &value.kind {
-                            ValueKind::Person(name) => (name, true),
-                            ValueKind::Reference(reference) if takes_references => {
-                                (&reference.name, false)
-                            }
-                            _ => continue,
-                        };
-                        index.references.push(ReferenceSite {
-                            file,
-                            span: name.span,
-                            name: name.text.clone(),
-                            from,
-                            from_kind: item.kind,
-                            key: field.key.text.clone(),
-                            is_person,
-                        });
-                    }
+                index
+                    .by_name
+                    .entry(id.text.clone())
+                    .or_default()
+                    .push(item_id);
+                item_id
+            });
+            for field in &item.fields {
+                // A bare word names an item only where the key takes references;
+                // elsewhere it is an enum word (`status: blocked`).
+                let takes_references = schema::field_spec(item.kind, &field.key.text)
+                    .is_some_and(|spec| !spec.value.reference_kinds().is_empty());
+                for value in &field.values {
+                    let (name, is_person) = match &value.kind {
+                        ValueKind::Person(name) => (name, true),
+                        ValueKind::Reference(reference) if takes_references => {
+                            (&reference.name, false)
+                        }
+                        _ => continue,
+                    };
+                    index.references.push(ReferenceSite {
+                        file,
+                        span: name.span,
+                        name: name.text.clone(),
+                        from,
+                        from_kind: item.kind,
+                        key: field.key.text.clone(),
+                        is_person,
+                    });
                 }
             }
         }
-        index
+    }
+
+    /// The item whose ID spans `offset` in `file`.
+    pub fn item_at(&self, file: FileId, offset: usize) -> Option<ItemId> {
+        let range = self.items_of_file.get(file.0)?.clone();
+        let items = &self.items[range.clone()];
+        // Items are in text order, so their IDs are too.
+        let first = items.partition_point(|i| i.name_span.end < offset);
+        items[first..]
+            .iter()
+            .take_while(|i| i.name_span.start <= offset)
+            .position(|i| i.name_span.touches(offset))
+            .map(|n| ItemId(range.start + first + n))
+    }
+
+    /// The reference site that spans `offset` in `file`.
+    pub fn reference_at(&self, file: FileId, offset: usize) -> Option<&ReferenceSite> {
+        let sites = self.references_in(file);
+        let first = sites.partition_point(|r| r.span.end < offset);
+        sites[first..]
+            .iter()
+            .take_while(|r| r.span.start <= offset)
+            .find(|r| r.span.touches(offset))
+    }
+
+    /// The reference sites written in `file`, in text order.
+    pub fn references_in(&self, file: FileId) -> &[ReferenceSite] {
+        self.references_of_file
+            .get(file.0)
+            .map_or(&[], |range| &self.references[range.clone()])
+    }
+
+    /// Every reference site that uses `name`, in workspace order.
+    pub fn references_to<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a ReferenceSite> + 'a {
+        self.references_by_name
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&n| &self.references[n])
     }
 
     /// Every definition of `name`, first definition first.

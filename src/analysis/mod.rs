@@ -166,10 +166,7 @@ impl Analysis {
 
     /// The definition or reference under `offset` in `file`.
     pub fn symbol_at(&self, file: FileId, offset: usize) -> Option<SymbolAt> {
-        if let Some(id) = (0..self.index.items.len()).map(ItemId).find(|&id| {
-            let item = self.index.item(id);
-            item.file == file && item.name_span.touches(offset)
-        }) {
+        if let Some(id) = self.index.item_at(file, offset) {
             let item = self.index.item(id);
             return Some(SymbolAt {
                 name: item.name.clone(),
@@ -178,11 +175,7 @@ impl Analysis {
                 item: Some(id),
             });
         }
-        let site = self
-            .index
-            .references
-            .iter()
-            .find(|r| r.file == file && r.span.touches(offset))?;
+        let site = self.index.reference_at(file, offset)?;
         Some(SymbolAt {
             name: site.name.clone(),
             span: site.span,
@@ -221,9 +214,9 @@ impl Analysis {
 
     /// The item whose ID is at `span` in `file`.
     pub fn item_defined_at(&self, file: FileId, span: Span) -> Option<ItemId> {
-        (0..self.index.items.len())
-            .map(ItemId)
-            .find(|&id| self.item(id).file == file && self.item(id).name_span == span)
+        self.index
+            .item_at(file, span.start)
+            .filter(|&id| self.item(id).name_span == span)
     }
 
     /// Where the name under `offset` is defined.
@@ -245,16 +238,10 @@ impl Analysis {
                 span: info.name_span,
             });
         }
-        locations.extend(
-            self.index
-                .references
-                .iter()
-                .filter(|r| r.name == info.name)
-                .map(|r| Location {
-                    file: r.file,
-                    span: r.span,
-                }),
-        );
+        locations.extend(self.index.references_to(&info.name).map(|r| Location {
+            file: r.file,
+            span: r.span,
+        }));
         locations
     }
 }

@@ -62,10 +62,7 @@ impl Suggester {
     pub fn closest(&self, items: &[ItemInfo], word: &str, expected: &[Kind]) -> Option<String> {
         let of_kind = |info: &&ItemInfo| expected.contains(&info.kind);
         if items.len() <= EXACT_SCAN_LIMIT {
-            return closest(
-                word,
-                items.iter().filter(of_kind).map(|i| i.name.as_str()),
-            );
+            return closest(word, items.iter().filter(of_kind).map(|i| i.name.as_str()));
         }
         let grams = self.grams.get_or_init(|| {
             let mut grams: HashMap<Trigram, Vec<u32>> = HashMap::new();
@@ -103,7 +100,12 @@ impl Suggester {
             }
             let mut candidates: Vec<(std::cmp::Reverse<u16>, u32)> = touched
                 .into_iter()
-                .map(|n| (std::cmp::Reverse(std::mem::take(&mut shared[n as usize])), n))
+                .map(|n| {
+                    (
+                        std::cmp::Reverse(std::mem::take(&mut shared[n as usize])),
+                        n,
+                    )
+                })
                 .collect();
             if candidates.len() > CANDIDATES {
                 candidates.select_nth_unstable(CANDIDATES);

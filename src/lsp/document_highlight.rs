@@ -38,8 +38,8 @@ pub fn document_highlight(
         }
         // A name that resolves to nothing: its other uses in this file, so a typo stands out.
         None => {
-            for site in &analysis.index().references {
-                if site.file == file && site.name == symbol.name {
+            for site in analysis.index().references_in(file) {
+                if site.name == symbol.name {
                     highlights.push(highlight(site.span, DocumentHighlightKind::READ));
                 }
             }
