@@ -81,8 +81,24 @@ pub struct Analysis {
 
 /// Analyses the whole workspace: every diagnostic in one run, in a deterministic order.
 pub fn analyze(workspace: &Workspace, options: &Options) -> Analysis {
+    analyze_unless(workspace, options, &|| false).expect("never cancelled")
+}
+
+/// [`analyze`], giving up between stages once `cancelled` says the result is no longer wanted
+/// (the server's newer change makes a running analysis stale).
+pub fn analyze_unless(
+    workspace: &Workspace,
+    options: &Options,
+    cancelled: &dyn Fn() -> bool,
+) -> Option<Analysis> {
     let index = Index::build(workspace);
+    if cancelled() {
+        return None;
+    }
     let (facts, value_issues) = Facts::build(workspace, &index);
+    if cancelled() {
+        return None;
+    }
     let mut diagnostics = Vec::new();
     for file in workspace.file_ids() {
         for error in &workspace.file(file).syntax.errors {
@@ -97,6 +113,9 @@ pub fn analyze(workspace: &Workspace, options: &Options) -> Analysis {
     validate::check(workspace, &index, &facts, &value_issues, &mut diagnostics);
     // The dependency graph, the forecast and risk, with their diagnostics.
     let graph = DependencyGraph::build(&index, &facts);
+    if cancelled() {
+        return None;
+    }
     let forecast = schedule::Forecast::compute(&index, &facts, &graph);
     let risk = risk::RiskReport::compute(&index, &facts, &graph);
     diagnostics.extend(graph.diagnostics(workspace, &index));
@@ -111,7 +130,7 @@ pub fn analyze(workspace: &Workspace, options: &Options) -> Analysis {
     diagnostics.extend(risk.diagnostics(&index, &facts));
     sort_diagnostics(&mut diagnostics);
     let relations = queries::Relations::build(&index, &facts);
-    Analysis {
+    Some(Analysis {
         workspace: workspace.clone(),
         index,
         relations,
@@ -121,7 +140,7 @@ pub fn analyze(workspace: &Workspace, options: &Options) -> Analysis {
         risks: risk.risks,
         exposure: risk.exposure,
         graph,
-    }
+    })
 }
 
 fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {

@@ -72,8 +72,10 @@ pub fn to_lsp(snapshot: &Snapshot, diagnostic: &analysis::Diagnostic) -> Option<
     })
 }
 
-/// What to publish to go from `old` to `new`: every file whose diagnostics differ, and an empty
-/// list for every file that is gone, so that nothing stale stays on screen.
+/// What to publish to go from `old` to `new`: every file whose diagnostics or version differ (so
+/// that the client's diagnostics carry the latest version of an edited document even when the
+/// edit changed none of them), and an empty list for every file that is gone, so that nothing
+/// stale stays on screen.
 pub fn changes(
     old: &HashMap<Uri, FileDiagnostics>,
     new: &HashMap<Uri, FileDiagnostics>,
@@ -81,7 +83,7 @@ pub fn changes(
     let mut changes: Vec<_> = new
         .iter()
         .filter(|(uri, now)| match old.get(*uri) {
-            Some(before) => before.diagnostics != now.diagnostics,
+            Some(before) => before.diagnostics != now.diagnostics || before.version != now.version,
             None => !now.diagnostics.is_empty(),
         })
         .map(|(uri, now)| (uri.clone(), now.clone()))

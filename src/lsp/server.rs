@@ -62,6 +62,8 @@ struct ClientSupport {
     /// change made stale.
     inlay_hint_refresh: bool,
     code_lens_refresh: bool,
+    /// Whether the client shows server-initiated progress (`window/workDoneProgress/create`).
+    work_done_progress: bool,
     semantic_tokens_refresh: bool,
 }
 
@@ -69,10 +71,23 @@ struct Inner {
     client: Client,
     config: ServerConfig,
     state: Mutex<State>,
-    /// The last snapshot; a request reuses it while the state's generation is unchanged.
+    /// The state's generation, readable without the lock: a running analysis checks it to give
+    /// up once a newer change makes it stale.
+    generation: AtomicU64,
+    /// The latest finished snapshot, which requests read.
     snapshot: Mutex<Option<Arc<Snapshot>>>,
+    /// Held while an analysis runs, so that runs are one at a time and a caller that waited finds
+    /// the snapshot the run before it made.
+    analysing: tokio::sync::Mutex<()>,
+    /// The generations that requests are waiting for, with how many wait: an analysis that one of
+    /// them needs is not cancelled by a newer change, so that typing cannot starve a hover.
+    waiting: Mutex<std::collections::BTreeMap<u64, usize>>,
+    /// Whether the first scan of the workspace folders is done; requests wait for it.
+    scanned: tokio::sync::watch::Sender<bool>,
     /// What was last published per URI. The async mutex also makes publishing one at a time.
     published: tokio::sync::Mutex<HashMap<Uri, FileDiagnostics>>,
+    /// The generation whose diagnostics were last published, so that an older one never follows.
+    published_generation: Mutex<Option<u64>>,
     support: Mutex<ClientSupport>,
     /// Problems with the initialization options, shown once the client is ready.
     setting_problems: Mutex<Vec<String>>,
@@ -94,8 +109,13 @@ impl Backend {
                 client,
                 config,
                 state: Mutex::new(State::default()),
+                generation: AtomicU64::new(0),
                 snapshot: Mutex::new(None),
+                analysing: tokio::sync::Mutex::new(()),
+                waiting: Mutex::new(std::collections::BTreeMap::new()),
+                scanned: tokio::sync::watch::Sender::new(true),
                 published: tokio::sync::Mutex::new(HashMap::new()),
+                published_generation: Mutex::new(None),
                 support: Mutex::new(ClientSupport::default()),
                 setting_problems: Mutex::new(Vec::new()),
                 analyses: AtomicU64::new(0),
@@ -108,14 +128,15 @@ impl Backend {
         self.inner.analyses.load(Ordering::SeqCst)
     }
 
-    /// The analysed snapshot of the current state, computed once per change.
+    /// The analysed snapshot of the current state, analysed here and now when the latest one is
+    /// stale (for tests; the server itself analyses off the message loop).
     pub fn snapshot(&self) -> Result<Arc<Snapshot>> {
-        self.inner.snapshot()
+        self.inner.snapshot_now()
     }
 
-    /// Answers a request from the current snapshot; a panic becomes an error response.
-    fn read<T>(&self, request: &str, answer: impl FnOnce(&Snapshot) -> T) -> Result<T> {
-        let snapshot = self.inner.snapshot()?;
+    /// Answers a request from the snapshot of the current state; a panic becomes an error response.
+    async fn read<T>(&self, request: &str, answer: impl FnOnce(&Snapshot) -> T) -> Result<T> {
+        let snapshot = self.inner.clone().snapshot_for().await?;
         guard(request, || answer(&snapshot))
     }
 
@@ -125,14 +146,40 @@ impl Backend {
         let generation = {
             let mut state = lock(&self.inner.state);
             let _ = guard(notification, || apply(&mut state));
-            state.changed()
+            let generation = state.changed();
+            self.inner.generation.store(generation, Ordering::SeqCst);
+            generation
         };
         self.schedule_publish(generation);
     }
 
     fn schedule_publish(&self, generation: u64) {
         let inner = self.inner.clone();
-        tokio::spawn(async move { inner.publish_after_debounce(generation).await });
+        tokio::spawn(inner.publish_after_debounce(generation));
+    }
+
+    /// Reads the workspace folders on a blocking thread, after `initialize` has answered; requests
+    /// wait for it, and the diagnostics follow it.
+    fn start_scan(&self) {
+        self.inner.scanned.send_replace(false);
+        let inner = self.inner.clone();
+        let this = self.clone();
+        tokio::spawn(async move {
+            let folders = lock(&inner.state).folders.clone();
+            let started = std::time::Instant::now();
+            let found = tokio::task::spawn_blocking(move || State::read_folders(&folders)).await;
+            let found = found.unwrap_or_else(|error| {
+                tracing::error!("the workspace scan failed: {error}");
+                HashMap::new()
+            });
+            tracing::info!(
+                "scanned the workspace: {} plan files in {:?}",
+                found.len(),
+                started.elapsed()
+            );
+            this.change("workspace scan", |state| state.disk = found);
+            inner.scanned.send_replace(true);
+        });
     }
 
     fn apply_settings(&self, value: &Value) {
@@ -195,6 +242,40 @@ impl Backend {
     }
 }
 
+/// Today by the local clock: read by the server, never by the analysis.
+fn clock_today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// A request's place among those waiting for an analysis, given up when the request ends: when
+/// it is answered, or dropped because the client cancelled it.
+struct Waiting<'a> {
+    waiting: &'a Mutex<std::collections::BTreeMap<u64, usize>>,
+    generation: u64,
+}
+
+impl<'a> Waiting<'a> {
+    fn new(waiting: &'a Mutex<std::collections::BTreeMap<u64, usize>>, generation: u64) -> Self {
+        *lock(waiting).entry(generation).or_default() += 1;
+        Waiting {
+            waiting,
+            generation,
+        }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        let mut waiting = lock(self.waiting);
+        if let Some(count) = waiting.get_mut(&self.generation) {
+            *count -= 1;
+            if *count == 0 {
+                waiting.remove(&self.generation);
+            }
+        }
+    }
+}
+
 async fn show_problems(client: &Client, problems: Vec<String>) {
     for problem in problems {
         tracing::warn!("{problem}");
@@ -204,49 +285,126 @@ async fn show_problems(client: &Client, problems: Vec<String>) {
 
 impl Inner {
     fn generation(&self) -> u64 {
-        lock(&self.state).generation
+        self.generation.load(Ordering::SeqCst)
     }
 
-    fn snapshot(&self) -> Result<Arc<Snapshot>> {
-        let mut cache = lock(&self.snapshot);
-        // The clock is read here, in the server, and only matters when no `today` is set: a
-        // server left running past midnight analyses again with the new date.
-        let today = chrono::Local::now().date_naive();
-        let inputs = {
-            let state = lock(&self.state);
-            let current = |s: &&Arc<Snapshot>| {
-                s.generation == state.generation
-                    && (state.settings.today.is_some() || s.today == today)
-            };
-            if let Some(snapshot) = cache.as_ref().filter(current) {
-                return Ok(snapshot.clone());
+    /// Whether `snapshot` still answers for the state: nothing changed since, and the date it
+    /// counts as today is still today. The clock is read here, in the server, and only matters
+    /// when no `today` is set: a server left running past midnight analyses again.
+    fn is_current(&self, snapshot: &Snapshot) -> bool {
+        snapshot.generation == self.generation()
+            && (snapshot.settings.today.is_some() || snapshot.today == clock_today())
+    }
+
+    fn latest(&self) -> Option<Arc<Snapshot>> {
+        lock(&self.snapshot).clone()
+    }
+
+    fn store(&self, snapshot: &Arc<Snapshot>) {
+        let mut latest = lock(&self.snapshot);
+        if latest
+            .as_ref()
+            .is_none_or(|l| l.generation <= snapshot.generation)
+        {
+            *latest = Some(snapshot.clone());
+        }
+    }
+
+    /// The snapshot a request reads: the latest one when it is current, else the analysis of the
+    /// state as it is now, run off the message loop. While the request waits, newer changes do
+    /// not cancel that analysis, so typing cannot starve it.
+    async fn snapshot_for(self: Arc<Self>) -> Result<Arc<Snapshot>> {
+        let mut scanned = self.scanned.subscribe();
+        // The first scan runs after `initialize`; a request that comes before it ends waits.
+        let _ = scanned.wait_for(|done| *done).await;
+        if let Some(latest) = self.latest().filter(|l| self.is_current(l)) {
+            return Ok(latest);
+        }
+        let wanted = self.generation();
+        let _waiting = Waiting::new(&self.waiting, wanted);
+        loop {
+            if let Some(snapshot) = self.clone().analyse(wanted).await? {
+                return Ok(snapshot);
             }
-            state.inputs()
+        }
+    }
+
+    /// The snapshot of generation `wanted` or a newer one: the latest when it is, else a new
+    /// analysis on a blocking thread. `None` when a newer change cancelled the run.
+    async fn analyse(self: Arc<Self>, wanted: u64) -> Result<Option<Arc<Snapshot>>> {
+        let _one_at_a_time = self.analysing.lock().await;
+        if let Some(latest) = self.latest() {
+            if latest.generation >= wanted && self.is_current(&latest) {
+                return Ok(Some(latest));
+            }
+        }
+        let inputs = lock(&self.state).inputs();
+        let generation = inputs.generation;
+        let inner = self.clone();
+        let run = tokio::task::spawn_blocking(move || {
+            let cancelled = || inner.is_stale(generation);
+            guard("analysis", || {
+                Snapshot::build_unless(inputs, clock_today(), &cancelled)
+            })
+        });
+        let built = match run.await {
+            Ok(built) => built?,
+            Err(error) => {
+                tracing::error!("the analysis did not finish: {error}");
+                return Err(jsonrpc::Error::internal_error());
+            }
         };
-        let snapshot = Arc::new(guard("analysis", || Snapshot::build(inputs, today))?);
+        let Some(snapshot) = built else {
+            tracing::debug!("analysis of generation {generation} cancelled by a newer change");
+            return Ok(None);
+        };
+        let snapshot = Arc::new(snapshot);
         self.analyses.fetch_add(1, Ordering::SeqCst);
-        *cache = Some(snapshot.clone());
+        self.store(&snapshot);
+        Ok(Some(snapshot))
+    }
+
+    /// Whether an analysis of `generation` is no longer wanted: a newer change came, and no
+    /// request waits for this generation or an older one.
+    fn is_stale(&self, generation: u64) -> bool {
+        self.generation() > generation && lock(&self.waiting).range(..=generation).next().is_none()
+    }
+
+    /// The snapshot of the current state, analysed on this thread when the latest is stale.
+    fn snapshot_now(&self) -> Result<Arc<Snapshot>> {
+        if let Some(latest) = self.latest().filter(|l| self.is_current(l)) {
+            return Ok(latest);
+        }
+        let inputs = lock(&self.state).inputs();
+        let snapshot = Arc::new(guard("analysis", || {
+            Snapshot::build(inputs, clock_today())
+        })?);
+        self.analyses.fetch_add(1, Ordering::SeqCst);
+        self.store(&snapshot);
         Ok(snapshot)
     }
 
     /// Publishes the diagnostics of the latest state once changes stop for the debounce delay.
     /// A newer change schedules its own publication, so an outdated one gives way.
-    async fn publish_after_debounce(&self, generation: u64) {
+    async fn publish_after_debounce(self: Arc<Self>, generation: u64) {
         tokio::time::sleep(self.config.debounce).await;
         if self.generation() != generation {
             return;
         }
-        let mut published = self.published.lock().await;
-        if self.generation() != generation {
-            return;
-        }
-        let snapshot = match self.snapshot() {
-            Ok(snapshot) => snapshot,
+        let _ = self.scanned.subscribe().wait_for(|done| *done).await;
+        let snapshot = match self.clone().analyse(generation).await {
+            Ok(Some(snapshot)) => snapshot,
+            Ok(None) => return,
             Err(error) => {
                 tracing::error!("no diagnostics published: {}", error.message);
                 return;
             }
         };
+        let mut published = self.published.lock().await;
+        // A newer analysis may have been published while this one waited for the lock.
+        if lock(&self.published_generation).is_some_and(|g| g > snapshot.generation) {
+            return;
+        }
         let current = match guard("diagnostics", || diagnostics::by_file(&snapshot)) {
             Ok(current) => current,
             Err(_) => return,
@@ -257,8 +415,47 @@ impl Inner {
                 .await;
         }
         *published = current;
+        *lock(&self.published_generation) = Some(snapshot.generation);
         drop(published);
         self.refresh_views().await;
+    }
+
+    /// Shows the first scan and analysis as `$/progress`, when the client takes it.
+    async fn report_scan(self: Arc<Self>) {
+        if !lock(&self.support).work_done_progress {
+            return;
+        }
+        let token = ProgressToken::String("planls/scan".to_string());
+        let create = self.client.send_request::<request::WorkDoneProgressCreate>(
+            WorkDoneProgressCreateParams {
+                token: token.clone(),
+            },
+        );
+        // A client that never answers must not hold anything up.
+        if !matches!(
+            tokio::time::timeout(Duration::from_secs(5), create).await,
+            Ok(Ok(()))
+        ) {
+            return;
+        }
+        let progress = self
+            .client
+            .progress(token, "planls")
+            .with_message("Reading the workspace's .plan files")
+            .begin()
+            .await;
+        let _ = self.scanned.subscribe().wait_for(|done| *done).await;
+        progress.report("Analysing the plan").await;
+        let generation = self.generation();
+        let analysed = match self.clone().analyse(generation).await {
+            Ok(Some(snapshot)) => format!(
+                "{} files, {} items",
+                snapshot.workspace.files().len(),
+                snapshot.analysis.items().len()
+            ),
+            _ => "done".to_string(),
+        };
+        progress.finish_with_message(analysed).await;
     }
 
     /// Asks the client to fetch hints, lenses and tokens again: a change in one file can move the
@@ -372,6 +569,12 @@ impl LanguageServer for Backend {
                 .and_then(|w| w.semantic_tokens.as_ref())
                 .and_then(|c| c.refresh_support)
                 .unwrap_or(false),
+            work_done_progress: params
+                .capabilities
+                .window
+                .as_ref()
+                .and_then(|w| w.work_done_progress)
+                .unwrap_or(false),
         };
         let (settings, problems) = Settings::from_json(
             params
@@ -394,8 +597,8 @@ impl LanguageServer for Backend {
             state.features = ClientFeatures::from_capabilities(&params.capabilities);
             state.folders = folders;
             state.settings = settings;
-            state.rescan(None);
         }
+        self.start_scan();
         Ok(InitializeResult {
             capabilities: capabilities(encoding),
             server_info: Some(ServerInfo {
@@ -408,7 +611,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         let problems = std::mem::take(&mut *lock(&self.inner.setting_problems));
-        self.schedule_publish(self.inner.generation());
+        tokio::spawn(self.inner.clone().report_scan());
         show_problems(&self.inner.client, problems).await;
         self.register_capabilities().await;
         self.pull_settings().await;
@@ -513,6 +716,7 @@ impl LanguageServer for Backend {
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         self.read("textDocument/hover", |s| hover::hover(s, &params))
+            .await
     }
 
     async fn goto_definition(
@@ -522,12 +726,14 @@ impl LanguageServer for Backend {
         self.read("textDocument/definition", |s| {
             definition::definition(s, &params)
         })
+        .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         self.read("textDocument/references", |s| {
             references::references(s, &params)
         })
+        .await
     }
 
     async fn document_highlight(
@@ -537,6 +743,7 @@ impl LanguageServer for Backend {
         self.read("textDocument/documentHighlight", |s| {
             document_highlight::document_highlight(s, &params)
         })
+        .await
     }
 
     async fn prepare_rename(
@@ -545,17 +752,20 @@ impl LanguageServer for Backend {
     ) -> Result<Option<PrepareRenameResponse>> {
         self.read("textDocument/prepareRename", |s| {
             rename::prepare_rename(s, &params)
-        })?
+        })
+        .await?
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        self.read("textDocument/rename", |s| rename::rename(s, &params))?
+        self.read("textDocument/rename", |s| rename::rename(s, &params))
+            .await?
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
         self.read("textDocument/completion", |s| {
             completion::completion(s, &params)
         })
+        .await
     }
 
     async fn document_symbol(
@@ -565,6 +775,7 @@ impl LanguageServer for Backend {
         self.read("textDocument/documentSymbol", |s| {
             document_symbol::document_symbol(s, &params)
         })
+        .await
     }
 
     async fn symbol(
@@ -574,6 +785,7 @@ impl LanguageServer for Backend {
         self.read("workspace/symbol", |s| {
             workspace_symbol::workspace_symbol(s, &params)
         })
+        .await
     }
 
     async fn semantic_tokens_full(
@@ -583,6 +795,7 @@ impl LanguageServer for Backend {
         self.read("textDocument/semanticTokens/full", |s| {
             semantic_tokens::full(s, &params)
         })
+        .await
     }
 
     async fn semantic_tokens_range(
@@ -592,12 +805,14 @@ impl LanguageServer for Backend {
         self.read("textDocument/semanticTokens/range", |s| {
             semantic_tokens::range(s, &params)
         })
+        .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
         self.read("textDocument/foldingRange", |s| {
             folding_range::folding_range(s, &params)
         })
+        .await
     }
 
     async fn selection_range(
@@ -607,30 +822,35 @@ impl LanguageServer for Backend {
         self.read("textDocument/selectionRange", |s| {
             selection_range::selection_range(s, &params)
         })
+        .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         self.read("textDocument/codeAction", |s| {
             code_action::code_action(s, &params)
         })
+        .await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
         self.read("textDocument/inlayHint", |s| {
             inlay_hint::inlay_hint(s, &params)
         })
+        .await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         self.read("textDocument/codeLens", |s| {
             code_lens::code_lens(s, &params)
         })
+        .await
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
         self.read("textDocument/formatting", |s| {
             formatting::formatting(s, &params)
         })
+        .await
     }
 }
 

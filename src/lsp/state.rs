@@ -42,6 +42,18 @@ impl State {
         self.generation
     }
 
+    /// Reads every plan file under `folders`: what the first scan finds, without the state's lock.
+    pub fn read_folders(folders: &[PathBuf]) -> HashMap<Uri, Document> {
+        files::plan_files(folders)
+            .into_iter()
+            .filter_map(|path| {
+                let uri = files::path_to_uri(&path)?;
+                let text = files::read(&path)?;
+                Some((uri, Document::new(&text, None)))
+            })
+            .collect()
+    }
+
     /// Reads every plan file under the folders again: new files are added, vanished ones dropped,
     /// and the given `changed` ones (or all, when `None`) re-read.
     pub fn rescan(&mut self, changed: Option<&BTreeSet<Uri>>) {
@@ -138,6 +150,15 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn build(inputs: Inputs, clock_today: NaiveDate) -> Snapshot {
+        Snapshot::build_unless(inputs, clock_today, &|| false).expect("never cancelled")
+    }
+
+    /// [`Snapshot::build`], giving up once `cancelled` says a newer change made it stale.
+    pub fn build_unless(
+        inputs: Inputs,
+        clock_today: NaiveDate,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Option<Snapshot> {
         let mut views: HashMap<String, FileView> = HashMap::new();
         let mut sources = Vec::new();
         for input in inputs.files {
@@ -162,8 +183,8 @@ impl Snapshot {
             files.push(view);
         }
         let today = inputs.settings.today.unwrap_or(clock_today);
-        let analysis = analysis::analyze(&workspace, &Options { today });
-        Snapshot {
+        let analysis = analysis::analyze_unless(&workspace, &Options { today }, cancelled)?;
+        Some(Snapshot {
             generation: inputs.generation,
             workspace,
             analysis,
@@ -173,9 +194,8 @@ impl Snapshot {
             today,
             files,
             by_uri,
-        }
+        })
     }
-
     pub fn file(&self, uri: &Uri) -> Option<FileId> {
         self.by_uri.get(&files::normalize(uri)).copied()
     }

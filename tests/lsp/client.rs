@@ -201,7 +201,8 @@ impl Client {
                             "didChangeConfiguration": { "dynamicRegistration": true },
                             "workspaceFolders": true
                         },
-                        "textDocument": setup.text_document
+                        "textDocument": setup.text_document,
+                        "window": { "workDoneProgress": true }
                     }
                 }),
             )

@@ -39,6 +39,8 @@ struct Session {
     client: Client,
     people: String,
     work: String,
+    /// Bound by every test: the folder is deleted when dropped, and the server scans it after
+    /// `initialize` has answered.
     _folder: Folder,
 }
 
@@ -72,7 +74,10 @@ fn locations(value: &Value) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn definition_from_references_and_definitions_across_files() {
     let Session {
-        mut client, work, ..
+        mut client,
+        work,
+        _folder,
+        ..
     } = session().await;
     // `@bo` on line 2 of work.plan, the cursor on the name, then on the `@`'s right edge.
     let from_person = client
@@ -103,7 +108,7 @@ async fn references_in_every_file_with_or_without_the_definition() {
         mut client,
         people,
         work,
-        ..
+        _folder,
     } = session().await;
     let mut params = position(&people, 0, 8);
     params["context"] = json!({"includeDeclaration": true});
@@ -141,7 +146,10 @@ async fn references_in_every_file_with_or_without_the_definition() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn document_highlight_marks_the_definition_as_written() {
     let Session {
-        mut client, work, ..
+        mut client,
+        work,
+        _folder,
+        ..
     } = session().await;
     let highlights = client
         .request("textDocument/documentHighlight", position(&work, 1, 12))
@@ -166,7 +174,10 @@ async fn document_highlight_marks_the_definition_as_written() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rename_changes_every_file_and_prepare_rename_gives_the_name() {
     let Session {
-        mut client, work, ..
+        mut client,
+        work,
+        _folder,
+        ..
     } = session().await;
     let prepared = client
         .request("textDocument/prepareRename", position(&work, 8, 11))
@@ -207,7 +218,10 @@ async fn rename_changes_every_file_and_prepare_rename_gives_the_name() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rename_refuses_a_taken_or_invalid_name_with_a_message() {
     let Session {
-        mut client, work, ..
+        mut client,
+        work,
+        _folder,
+        ..
     } = session().await;
     let mut params = position(&work, 1, 12);
     params["newName"] = json!("tokens");
@@ -255,7 +269,10 @@ fn labels(completion: &Value) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn completion_of_people_references_keys_enums_and_new_items() {
     let Session {
-        mut client, work, ..
+        mut client,
+        work,
+        _folder,
+        ..
     } = session().await;
     // People after `@`, with their display names.
     client.edit(&work, 2, [8, 9, 8, 13], "@").await;
@@ -395,7 +412,10 @@ fn apply(text: &str, edit: &Value) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn document_symbols_outline_items_and_their_fields() {
     let Session {
-        mut client, work, ..
+        mut client,
+        work,
+        _folder,
+        ..
     } = session().await;
     let symbols = client
         .request(
@@ -438,7 +458,11 @@ async fn document_symbols_outline_items_and_their_fields() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn workspace_symbols_match_fuzzily_on_ids_and_titles() {
-    let Session { mut client, .. } = session().await;
+    let Session {
+        mut client,
+        _folder,
+        ..
+    } = session().await;
     let names = |symbols: &Value| -> Vec<String> {
         symbols
             .as_array()

@@ -2,6 +2,7 @@
 
 mod client;
 
+mod background;
 mod documents;
 mod features;
 mod insights;
