@@ -349,7 +349,11 @@ fn a_frame_without_content_length_is_refused_and_skipped() {
     assert_eq!(server.error_code(&Value::Null), -32700);
     server.alive();
     // The unframed body was skipped, not read as a request.
-    assert!(server.drain().iter().all(|m| m["id"] != 53), "{:?}", server.backlog);
+    assert!(
+        server.drain().iter().all(|m| m["id"] != 53),
+        "{:?}",
+        server.backlog
+    );
     server.finish();
 }
 
@@ -461,7 +465,10 @@ fn a_dollar_request_is_method_not_found_and_a_dollar_notification_is_ignored() {
         .filter(|m| m.get("method").is_none())
         .cloned()
         .collect();
-    assert!(answered.is_empty(), "a notification was answered: {answered:?}");
+    assert!(
+        answered.is_empty(),
+        "a notification was answered: {answered:?}"
+    );
     server.finish();
 }
 
@@ -472,7 +479,10 @@ fn an_answer_to_no_request_is_ignored() {
     server.send(&json!({"jsonrpc": "2.0", "id": null, "error": {"code": -32700, "message": "?"}}));
     server.alive();
     assert!(
-        server.drain().iter().all(|m| m["id"] != 999 && !m["id"].is_null()),
+        server
+            .drain()
+            .iter()
+            .all(|m| m["id"] != 999 && !m["id"].is_null()),
         "{:?}",
         server.backlog
     );
@@ -484,7 +494,10 @@ fn an_answer_to_no_request_is_ignored() {
 #[test]
 fn requests_before_initialize_are_refused_as_not_initialized() {
     let mut server = Server::start();
-    let response = server.request("textDocument/hover", hover_message(json!(0))["params"].clone());
+    let response = server.request(
+        "textDocument/hover",
+        hover_message(json!(0))["params"].clone(),
+    );
     assert_eq!(response["error"]["code"], -32002, "{response}");
     let response = server.request("shutdown", Value::Null);
     assert_eq!(response["error"]["code"], -32002, "{response}");
@@ -504,7 +517,10 @@ fn requests_after_shutdown_are_invalid_and_exit_then_ends_with_0() {
     let mut server = Server::initialized();
     let shutdown = server.request("shutdown", Value::Null);
     assert_eq!(shutdown["result"], Value::Null, "{shutdown}");
-    let id = server.send_request("textDocument/hover", hover_message(json!(0))["params"].clone());
+    let id = server.send_request(
+        "textDocument/hover",
+        hover_message(json!(0))["params"].clone(),
+    );
     assert_eq!(server.error_code(&id), -32600);
     server.notify("exit", Value::Null);
     assert_eq!(server.exit_status().code(), Some(0));
@@ -609,7 +625,10 @@ fn positions_out_of_range_or_negative_get_empty_answers_or_errors() {
             // Empty, or (completion) as at the end of the line, as the protocol reads a
             // character past it.
             let response = server.request(method, params);
-            assert!(response.get("error").is_none(), "{method} {position}: {response}");
+            assert!(
+                response.get("error").is_none(),
+                "{method} {position}: {response}"
+            );
         }
         let range = json!({"start": position, "end": position});
         let response = server.request(
@@ -619,7 +638,8 @@ fn positions_out_of_range_or_negative_get_empty_answers_or_errors() {
         assert!(response.get("result").is_some(), "{response}");
     }
     // A negative position is not a position: the params are invalid.
-    let negative = json!({"textDocument": {"uri": ALIVE_URI}, "position": {"line": -1, "character": -5}});
+    let negative =
+        json!({"textDocument": {"uri": ALIVE_URI}, "position": {"line": -1, "character": -5}});
     let id = server.send_request("textDocument/hover", negative);
     assert_eq!(server.error_code(&id), -32602);
     server.alive();
@@ -659,7 +679,10 @@ fn unknown_documents_get_empty_answers() {
             ),
         ] {
             let response = server.request(method, params);
-            assert!(response.get("error").is_none(), "{method} {uri}: {response}");
+            assert!(
+                response.get("error").is_none(),
+                "{method} {uri}: {response}"
+            );
         }
         // Changes and closes of documents that were never opened are ignored.
         server.notify(
@@ -713,7 +736,11 @@ fn a_one_megabyte_line_is_read_and_answered() {
         "textDocument/documentSymbol",
         json!({"textDocument": {"uri": uri}}),
     );
-    assert_eq!(symbols["result"][0]["name"], "long", "{}", symbols["result"][0]["name"]);
+    assert_eq!(
+        symbols["result"][0]["name"], "long",
+        "{}",
+        symbols["result"][0]["name"]
+    );
     server.alive();
     server.finish();
 }
@@ -731,7 +758,10 @@ fn a_document_in_another_language_is_not_analysed() {
         )["result"]
             .clone()
     };
-    assert_eq!(symbols(&mut server, "file:///abuse/notes.plan")[0]["name"], "notes");
+    assert_eq!(
+        symbols(&mut server, "file:///abuse/notes.plan")[0]["name"],
+        "notes"
+    );
     assert_eq!(symbols(&mut server, "file:///abuse/notes.md"), Value::Null);
     server.notify(
         "textDocument/didChange",
@@ -752,9 +782,7 @@ fn a_change_to_an_older_version_is_ignored() {
     let mut server = Server::initialized();
     let uri = "file:///abuse/versions.plan";
     server.open(uri, "plan", 5, "team first {}\n");
-    let change = |version: i32, text: &str| {
-        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]})
-    };
+    let change = |version: i32, text: &str| json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]});
     server.notify("textDocument/didChange", change(6, "team newer {}\n"));
     server.notify("textDocument/didChange", change(3, "team older {}\n"));
     let symbols = server.request(
@@ -778,7 +806,10 @@ fn did_save_is_handled_quietly() {
     }
     server.alive();
     let stderr = server.finish();
-    assert!(stderr.contains("initialize"), "the log is captured: {stderr}");
+    assert!(
+        stderr.contains("initialize"),
+        "the log is captured: {stderr}"
+    );
     assert!(!stderr.contains("not implemented"), "{stderr}");
 }
 
@@ -833,7 +864,10 @@ fn a_file_deleted_while_open_is_forgotten() {
     );
     // Still open: the buffer counts.
     assert!(workspace_symbols(&mut server).contains(&"gone".to_string()));
-    server.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
     assert!(!workspace_symbols(&mut server).contains(&"gone".to_string()));
     let hover = server.request(
         "textDocument/hover",
@@ -850,7 +884,10 @@ fn a_file_deleted_while_open_is_forgotten() {
     let uri = format!("file://{}", path.display());
     server.open(&uri, "plan", 1, "team quiet {}\n");
     std::fs::remove_file(&path).unwrap();
-    server.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
     assert!(!workspace_symbols(&mut server).contains(&"quiet".to_string()));
     server.alive();
     server.finish();
@@ -858,7 +895,10 @@ fn a_file_deleted_while_open_is_forgotten() {
 
 #[cfg(unix)]
 fn mkfifo(path: &Path) {
-    let status = Command::new("mkfifo").arg(path).status().expect("mkfifo runs");
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
     assert!(status.success());
 }
 

@@ -400,3 +400,122 @@ async fn forward_client_requests(
         output.send(&request);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+    use tokio::io::AsyncWriteExt;
+
+    use super::*;
+    use crate::lsp::ServerConfig;
+
+    async fn send(to: &mut (impl AsyncWrite + Unpin), message: Value) {
+        let body = message.to_string();
+        let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        to.write_all(frame.as_bytes()).await.unwrap();
+    }
+
+    async fn receive<R: AsyncRead + Unpin + Send>(from: &mut FrameReader<R>) -> Value {
+        let frame = tokio::time::timeout(Duration::from_secs(10), from.next())
+            .await
+            .expect("the server answers in time");
+        match frame {
+            Some(Frame::Body(body)) => serde_json::from_slice(&body).unwrap(),
+            other => panic!("not a message: {other:?}"),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_the_client_leaves_unanswered_is_given_up() {
+        let (client, server) = tokio::io::duplex(1 << 16);
+        let (server_read, server_write) = tokio::io::split(server);
+        let (service, socket) = crate::lsp::service(ServerConfig::default());
+        let config = TransportConfig {
+            client_timeout: Duration::from_millis(100),
+            ..TransportConfig::default()
+        };
+        let session = tokio::spawn(serve(server_read, server_write, service, socket, config));
+        let (client_read, mut to_server) = tokio::io::split(client);
+        let mut from_server = FrameReader::new(client_read, 1 << 20);
+
+        let capabilities = json!({"workspace": {"configuration": true}});
+        send(
+            &mut to_server,
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": capabilities}}),
+        )
+        .await;
+        assert_eq!(receive(&mut from_server).await["id"], 1);
+        send(
+            &mut to_server,
+            json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        )
+        .await;
+        let request = receive(&mut from_server).await;
+        assert_eq!(request["method"], "workspace/configuration", "{request}");
+        let started = std::time::Instant::now();
+        // Not answered: the server gives up and says so.
+        let cancel = receive(&mut from_server).await;
+        assert_eq!(cancel["method"], "$/cancelRequest", "{cancel}");
+        assert_eq!(cancel["params"]["id"], request["id"]);
+        assert!(started.elapsed() < Duration::from_secs(5));
+        // An answer that comes too late is dropped, and the session goes on.
+        send(
+            &mut to_server,
+            json!({"jsonrpc": "2.0", "id": request["id"], "result": [null]}),
+        )
+        .await;
+        send(
+            &mut to_server,
+            json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}),
+        )
+        .await;
+        let shutdown = receive(&mut from_server).await;
+        assert_eq!(shutdown, json!({"jsonrpc": "2.0", "id": 2, "result": null}));
+        send(&mut to_server, json!({"jsonrpc": "2.0", "method": "exit"})).await;
+        let outcome = session.await.unwrap();
+        assert_eq!(
+            outcome,
+            Outcome {
+                ending: Ending::Exit,
+                shut_down: true
+            }
+        );
+        assert_eq!(outcome.exit_code(), 0);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_session_ends_with_the_input_and_after_exit_at_once() {
+        for (messages, expected) in [
+            (vec![], (Ending::EndOfInput, 1)),
+            (
+                vec![json!({"jsonrpc": "2.0", "method": "exit"})],
+                (Ending::Exit, 1),
+            ),
+        ] {
+            let (client, server) = tokio::io::duplex(1 << 16);
+            let (server_read, server_write) = tokio::io::split(server);
+            let (service, socket) = crate::lsp::service(ServerConfig::default());
+            let session = tokio::spawn(serve(
+                server_read,
+                server_write,
+                service,
+                socket,
+                TransportConfig::default(),
+            ));
+            let (_client_read, mut to_server) = tokio::io::split(client);
+            for message in messages {
+                send(&mut to_server, message).await;
+            }
+            let exit = matches!(expected.0, Ending::Exit);
+            // After `exit` the input stays open: the session must not wait for its end.
+            if !exit {
+                to_server.shutdown().await.unwrap();
+            }
+            let outcome = tokio::time::timeout(Duration::from_secs(5), session)
+                .await
+                .expect("the session ends")
+                .unwrap();
+            assert_eq!((outcome.ending, outcome.exit_code()), expected);
+        }
+    }
+}
