@@ -24,13 +24,14 @@ mod message;
 use std::collections::HashSet;
 use std::fmt::Display;
 use std::future::{poll_fn, Future};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Poll;
 use std::time::Duration;
 
-use futures::{Sink, StreamExt};
+use futures::{FutureExt, Sink, StreamExt};
 use serde::Serialize;
 use serde_json::json;
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
@@ -239,14 +240,30 @@ where
                 Poll::Pending => tokio::time::sleep(Duration::from_millis(1)).await,
             }
         }
-        let answer = self.service.call(request);
+        // A panic in a handler is answered as an internal error, never the end of the server.
+        let answer = match catch_unwind(AssertUnwindSafe(|| self.service.call(request))) {
+            Ok(answer) => AssertUnwindSafe(answer).catch_unwind(),
+            Err(_) => {
+                tracing::error!("{method} panicked");
+                if let Some(id) = id {
+                    self.output
+                        .send(&Response::from_error(id, Error::internal_error()));
+                }
+                return exit;
+            }
+        };
         let output = self.output.clone();
         let shut_down = self.shut_down.clone();
         let mut task = Box::pin(async move {
             let response = match answer.await {
-                Ok(response) => response,
-                Err(error) => {
+                Ok(Ok(response)) => response,
+                Ok(Err(error)) => {
                     tracing::error!("{method} failed: {error}");
+                    id.clone()
+                        .map(|id| Response::from_error(id, Error::internal_error()))
+                }
+                Err(_) => {
+                    tracing::error!("{method} panicked");
                     id.clone()
                         .map(|id| Response::from_error(id, Error::internal_error()))
                 }
@@ -481,6 +498,57 @@ mod tests {
             }
         );
         assert_eq!(outcome.exit_code(), 0);
+    }
+
+    /// A service whose `boom` handler panics, at once or after a wait.
+    struct Boom;
+
+    impl Service<Request> for Boom {
+        type Response = Option<Response>;
+        type Error = std::convert::Infallible;
+        type Future = futures::future::BoxFuture<'static, Result<Option<Response>, Self::Error>>;
+
+        fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+
+        fn call(&mut self, request: Request) -> Self::Future {
+            let (method, id, _) = request.into_parts();
+            Box::pin(async move {
+                match method.as_ref() {
+                    "boom" => panic!("boom"),
+                    "later" => {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        panic!("later")
+                    }
+                    _ => Ok(id.map(|id| Response::from_ok(id, Value::Null))),
+                }
+            })
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_handler_that_panics_is_answered_with_an_error() {
+        let (client, server) = tokio::io::duplex(1 << 16);
+        let (server_read, server_write) = tokio::io::split(server);
+        let (_, socket) = crate::lsp::service(ServerConfig::default());
+        let config = TransportConfig::default();
+        let session = tokio::spawn(serve(server_read, server_write, Boom, socket, config));
+        let (client_read, mut to_server) = tokio::io::split(client);
+        let mut from_server = FrameReader::new(client_read, 1 << 20);
+        for (id, method) in [(1, "boom"), (2, "later"), (3, "fine")] {
+            send(
+                &mut to_server,
+                json!({"jsonrpc": "2.0", "id": id, "method": method}),
+            )
+            .await;
+            let response = receive(&mut from_server).await;
+            assert_eq!(response["id"], id, "{response}");
+            let code = response["error"]["code"].as_i64();
+            assert_eq!(code, (id != 3).then_some(-32603), "{response}");
+        }
+        send(&mut to_server, json!({"jsonrpc": "2.0", "method": "exit"})).await;
+        assert_eq!(session.await.unwrap().ending, Ending::Exit);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
