@@ -263,10 +263,12 @@ mod tests {
     #[tokio::test]
     async fn reads_frames_with_headers_in_any_case_and_order() {
         let input = b"Content-Length: 2\r\n\r\n{}content-length: 3\r\n\r\n[1]\
-            Content-Type: application/vscode-jsonrpc; charset=utf8\r\nCONTENT-LENGTH:1\r\n\r\n1";
+            Content-Type: application/vscode-jsonrpc; charset=utf8\r\nCONTENT-LENGTH:1\r\n\r\n1\
+            Content-Type: application/vscode-jsonrpc\r\nX-Other: 1\r\nContent-Length: 1\r\n\r\n2\
+            Content-Length: 1\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n3";
         assert_eq!(
             frames(input).await,
-            vec![body("{}"), body("[1]"), body("1")]
+            vec![body("{}"), body("[1]"), body("1"), body("2"), body("3")]
         );
     }
 
