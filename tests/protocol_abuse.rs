@@ -919,7 +919,15 @@ fn a_fifo_in_the_workspace_is_not_opened() {
         json!({"changes": [{"uri": uri, "type": 1}]}),
     );
     assert_eq!(workspace_symbols(&mut server), ["good", "payments"]);
+    // A file replaced by a FIFO while open: closing it reads the disk again, but not the FIFO.
+    let path = folder.path().join("good.plan");
+    let uri = format!("file://{}", path.display());
+    server.open(&uri, "plan", 1, "team good {}\n");
+    std::fs::remove_file(&path).unwrap();
+    mkfifo(&path);
+    server.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
     server.alive();
+    assert_eq!(workspace_symbols(&mut server), ["payments"]);
     server.finish();
 }
 
