@@ -290,7 +290,9 @@ impl Inner {
 }
 
 /// Whether a document opened with this `languageId` is a plan. The VS Code extension registers the
-/// language `plan` and the Neovim plugin the filetype `plan`, which both send as the languageId.
+/// language `plan` and the Neovim plugin the filetype `plan`, which both send as the languageId
+/// (`tests/nvim/smoke.lua` checks it); so do the Helix (language `plan`) and eglot (`plan-mode`)
+/// set-ups of editors/README.md.
 fn is_plan_language(language_id: &str) -> bool {
     language_id == "plan"
 }
