@@ -925,7 +925,10 @@ fn a_fifo_in_the_workspace_is_not_opened() {
     server.open(&uri, "plan", 1, "team good {}\n");
     std::fs::remove_file(&path).unwrap();
     mkfifo(&path);
-    server.notify("textDocument/didClose", json!({"textDocument": {"uri": uri}}));
+    server.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": uri}}),
+    );
     server.alive();
     assert_eq!(workspace_symbols(&mut server), ["payments"]);
     server.finish();
