@@ -33,6 +33,8 @@ struct Server {
     /// Messages received and not taken yet.
     backlog: Vec<Value>,
     stderr: Arc<Mutex<String>>,
+    /// The thread reading stderr, which ends with the process.
+    stderr_reader: Option<std::thread::JoinHandle<()>>,
     next_id: i64,
 }
 
@@ -103,7 +105,7 @@ impl Server {
         let stderr = Arc::new(Mutex::new(String::new()));
         let mut from = child.stderr.take().unwrap();
         let into = stderr.clone();
-        std::thread::spawn(move || {
+        let stderr_reader = std::thread::spawn(move || {
             let mut buffer = [0; 4096];
             while let Ok(n @ 1..) = from.read(&mut buffer) {
                 into.lock()
@@ -117,6 +119,7 @@ impl Server {
             messages,
             backlog: Vec::new(),
             stderr,
+            stderr_reader: Some(stderr_reader),
             next_id: 0,
         }
     }
@@ -287,8 +290,10 @@ impl Server {
         self.notify("exit", Value::Null);
         let status = self.exit_status();
         assert_eq!(status.code(), Some(0), "stderr:\n{}", self.stderr());
-        // The stderr thread reads to the end once the process is gone.
-        std::thread::sleep(Duration::from_millis(50));
+        // The whole log: the stderr thread reads to the end once the process is gone.
+        if let Some(reader) = self.stderr_reader.take() {
+            reader.join().unwrap();
+        }
         self.stderr()
     }
 }
