@@ -36,7 +36,15 @@ pub fn is_plan_path(path: &Path) -> bool {
 }
 
 /// The text of a plan file; bytes that are not UTF-8 are replaced rather than losing the file.
+/// Only a regular file is read: opening a FIFO would block until someone writes to it.
 pub fn read(path: &Path) -> Option<String> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() => {
+            tracing::warn!("not reading {}: not a regular file", path.display());
+            return None;
+        }
+        _ => {}
+    }
     match std::fs::read(path) {
         Ok(bytes) => Some(match String::from_utf8(bytes) {
             Ok(text) => text,

@@ -12,6 +12,7 @@ pub mod position;
 pub mod server;
 pub mod settings;
 pub mod state;
+pub mod transport;
 
 pub mod code_action;
 pub mod code_lens;
@@ -31,7 +32,7 @@ pub mod workspace_symbol;
 
 use std::process::ExitCode;
 
-use tower_lsp_server::{ClientSocket, LspService, Server};
+use tower_lsp_server::{ClientSocket, LspService};
 
 pub use server::{Backend, ServerConfig};
 
@@ -61,12 +62,19 @@ pub fn run_stdio() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(async {
+    let outcome = runtime.block_on(async {
         let (service, socket) = service(ServerConfig::default());
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
+        transport::serve(
+            tokio::io::stdin(),
+            tokio::io::stdout(),
+            service,
+            socket,
+            transport::TransportConfig::default(),
+        )
+        .await
     });
-    tracing::info!("planls serve: the client closed the connection");
-    ExitCode::SUCCESS
+    // Handlers still waiting on the client, and the thread blocked reading stdin, are not waited
+    // for: the protocol asks the server to exit at once.
+    runtime.shutdown_background();
+    ExitCode::from(outcome.exit_code())
 }

@@ -5,7 +5,7 @@
 //! held across an `.await`. Their first poll happens in arrival order, so changes apply in order.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -92,6 +92,9 @@ struct Inner {
     /// Problems with the initialization options, shown once the client is ready.
     setting_problems: Mutex<Vec<String>>,
     analyses: AtomicU64,
+    /// Documents the client opened in another language, by normalized URI: not analysed, and
+    /// their changes ignored without a warning each.
+    foreign: Mutex<HashSet<Uri>>,
 }
 
 /// Locks a std mutex. Every change to the state runs under [`guard`], so a panic is caught while the
@@ -119,6 +122,7 @@ impl Backend {
                 support: Mutex::new(ClientSupport::default()),
                 setting_problems: Mutex::new(Vec::new()),
                 analyses: AtomicU64::new(0),
+                foreign: Mutex::new(HashSet::new()),
             }),
         }
     }
@@ -482,6 +486,14 @@ impl Inner {
     }
 }
 
+/// Whether a document opened with this `languageId` is a plan. The VS Code extension registers the
+/// language `plan` and the Neovim plugin the filetype `plan`, which both send as the languageId
+/// (`tests/nvim/smoke.lua` checks it); so do the Helix (language `plan`) and eglot (`plan-mode`)
+/// set-ups of editors/README.md.
+fn is_plan_language(language_id: &str) -> bool {
+    language_id == "plan"
+}
+
 fn folders_of(params: &InitializeParams) -> Vec<PathBuf> {
     match &params.workspace_folders {
         Some(folders) => folders
@@ -612,9 +624,12 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         let problems = std::mem::take(&mut *lock(&self.inner.setting_problems));
         tokio::spawn(self.inner.clone().report_scan());
-        show_problems(&self.inner.client, problems).await;
-        self.register_capabilities().await;
-        self.pull_settings().await;
+        // Side by side, so that a client slow to answer one request does not hold up the others.
+        tokio::join!(
+            show_problems(&self.inner.client, problems),
+            self.register_capabilities(),
+            self.pull_settings()
+        );
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -623,8 +638,18 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
+        let key = files::normalize(&document.uri);
+        if !is_plan_language(&document.language_id) {
+            tracing::info!(
+                "not analysing {}: its languageId is {:?}, not \"plan\"",
+                document.uri.as_str(),
+                document.language_id
+            );
+            lock(&self.inner.foreign).insert(key);
+            return;
+        }
+        lock(&self.inner.foreign).remove(&key);
         self.change("textDocument/didOpen", |state| {
-            let key = files::normalize(&document.uri);
             let opened = Document::new(&document.text, Some(document.version));
             state.open.insert(
                 key,
@@ -637,10 +662,23 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let key = files::normalize(&params.text_document.uri);
+        if lock(&self.inner.foreign).contains(&key) {
+            return;
+        }
         self.change("textDocument/didChange", |state| {
             let encoding = state.encoding;
-            let key = files::normalize(&params.text_document.uri);
+            let version = params.text_document.version;
             match state.open.get_mut(&key) {
+                // Versions only grow: an older one arrived late or was resent, and the newer text
+                // stays.
+                Some(open) if open.document.version.is_some_and(|newer| version < newer) => {
+                    tracing::warn!(
+                        "ignored a change of {} to version {version}: version {} is applied already",
+                        params.text_document.uri.as_str(),
+                        open.document.version.unwrap_or_default()
+                    )
+                }
                 Some(open) => open.document.apply_changes(
                     &params.content_changes,
                     params.text_document.version,
@@ -654,7 +692,15 @@ impl LanguageServer for Backend {
         });
     }
 
+    async fn did_save(&self, _: DidSaveTextDocumentParams) {
+        // Nothing to do: the open buffer counts instead of the file, and the file watcher reports
+        // the write to disk. (The default handler logs a warning on every save.)
+    }
+
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        if lock(&self.inner.foreign).remove(&files::normalize(&params.text_document.uri)) {
+            return;
+        }
         self.change("textDocument/didClose", |state| {
             let key = files::normalize(&params.text_document.uri);
             state.open.remove(&key);

@@ -10,7 +10,6 @@ use planls::lsp::{Backend, ServerConfig};
 use serde_json::{json, Value};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, WriteHalf};
 use tokio::sync::{oneshot, Notify};
-use tower_lsp_server::Server;
 
 /// How long a test waits for something the server should do, before failing.
 const PATIENCE: Duration = Duration::from_secs(20);
@@ -113,7 +112,13 @@ impl Client {
             debounce: setup.debounce,
         });
         let backend = service.inner().clone();
-        tokio::spawn(Server::new(server_read, server_write, socket).serve(service));
+        tokio::spawn(planls::lsp::transport::serve(
+            server_read,
+            server_write,
+            service,
+            socket,
+            Default::default(),
+        ));
 
         let (client_read, client_write) = tokio::io::split(client_end);
         let writer = Arc::new(tokio::sync::Mutex::new(client_write));
