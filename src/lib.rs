@@ -2,5 +2,6 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod generate;
 pub mod lsp;
 pub mod syntax;

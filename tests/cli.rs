@@ -391,7 +391,17 @@ fn version_and_help_explain_the_commands() {
     assert!(help
         .stdout
         .contains("language server and command-line checker"));
-    assert!(help.stdout.contains("check  Check .plan files"));
+    // clap aligns the descriptions after the longest command name.
+    let described = |command: &str, words: &str| {
+        help.stdout.lines().any(|line| {
+            line.trim_start()
+                .strip_prefix(command)
+                .is_some_and(|rest| rest.starts_with("  ") && rest.trim_start().starts_with(words))
+        })
+    };
+    assert!(described("check", "Check .plan files"), "{}", help.stdout);
+    assert!(described("serve", "Run the language server"));
+    assert!(described("generate", "Write a generated workspace"));
 
     let help = planls(dir.path(), &["check", "--help"]);
     assert_eq!(help.code, Some(0));

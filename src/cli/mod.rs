@@ -3,6 +3,7 @@
 //! Each command lives in its own module; add one by adding a variant to [`Command`].
 
 mod check;
+mod generate;
 mod json;
 mod render;
 mod walk;
@@ -32,7 +33,8 @@ people, initiatives, milestones and risks written in `.plan` files.\n\n\
 unresolved references, dependency cycles, schedule risks and the other diagnostics of the \
 plan language. `planls serve` is the language server that editors start: the same analysis as \
 you type.",
-    after_help = "Run `planls check --help` for the checker's options."
+    after_help = "Run `planls check --help` for the checker's options, `planls generate --help` for \
+the generator of test workspaces."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -71,6 +73,63 @@ type, hover summaries of risk and ownership, go to definition, references, renam
 outline, formatting and quick fixes. Settings (`today`, per-code severity) come from the \
 editor; logs go to stderr (set PLANLS_LOG=debug for more).")]
     Serve,
+    /// Write a generated workspace of any size, for benchmarks and tests
+    #[command(
+        long_about = "Write a generated workspace of any size into a new folder, for benchmarks \
+and tests.\n\n\
+The workspace is a program in the shape of a real one: program.plan, then the work of each team \
+in work/*.plan (its team and people, streams of initiatives with dependencies, some across \
+files, milestones and risks). Statuses fit --today 2027-01-04: checked with that date, the \
+workspace has no error and no warning, only hints on work that waits for blocked work, apart \
+from the share of references that --unresolved misspells. The same arguments always write the \
+same bytes.",
+        after_long_help = "Exit status:\n  \
+0  the files were written\n  \
+2  OUT exists and is not an empty folder (without --force), a file could not be written, \
+or a bad option\n\n\
+Examples:\n  \
+planls generate --initiatives 10000 --seed 7 /tmp/plan10k\n  \
+planls check /tmp/plan10k --today 2027-01-04 --format short"
+    )]
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// The folder to write; it must not exist or be empty, unless --force
+    #[arg(value_name = "OUT")]
+    pub out: PathBuf,
+
+    /// How many initiatives, exactly; teams, people, milestones and risks follow from it
+    #[arg(long, value_name = "N", default_value_t = 1000,
+          value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
+    pub initiatives: u32,
+
+    /// How many files, exactly, program.plan included [default: 1 + one per 100 initiatives]
+    #[arg(long, value_name = "F", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub files: Option<u32>,
+
+    /// The seed of the random choices: the same seed and options give the same files
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+
+    /// The share of references, in percent, that name a missing ID (a misspelling of the real
+    /// one)
+    #[arg(long, value_name = "PERCENT", default_value_t = 1.0, value_parser = parse_percent)]
+    pub unresolved: f64,
+
+    /// Write into OUT even when it is not empty: files of the same name are replaced, others
+    /// are left as they are
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Parses `--unresolved`: a number from 0 to 100.
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim_end_matches('%').parse::<f64>() {
+        Ok(p) if (0.0..=100.0).contains(&p) => Ok(p),
+        _ => Err(format!("`{text}` is not a percentage from 0 to 100")),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +209,11 @@ pub fn main(cli: Cli) -> ExitCode {
             ExitCode::from(finish(check::run(&args, today, color, stdout, stderr)))
         }
         Command::Serve => crate::lsp::run_stdio(),
+        Command::Generate(args) => {
+            let stdout = io::stdout().lock();
+            let stderr = io::stderr().lock();
+            ExitCode::from(finish(generate::run(&args, stdout, stderr)))
+        }
     }
 }
 
@@ -170,6 +234,16 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_share_is_a_percentage() {
+        assert_eq!(parse_percent("2.5"), Ok(2.5));
+        assert_eq!(parse_percent("10%"), Ok(10.0));
+        assert_eq!(parse_percent("0"), Ok(0.0));
+        for bad in ["-1", "101", "a lot", "NaN", ""] {
+            assert!(parse_percent(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
