@@ -239,9 +239,7 @@ fn too_long(what: &str, duration: Duration) -> String {
     } else {
         format!("`{what}`")
     };
-    format!(
-        "`{duration}` is too long to schedule: {what} is at most 100 years (`{MAX_DAYS}d`)"
-    )
+    format!("`{duration}` is too long to schedule: {what} is at most 100 years (`{MAX_DAYS}d`)")
 }
 
 fn invalid(span: Span, message: String) -> Result<Typed, (Span, Problem)> {

@@ -5,4 +5,5 @@ mod client;
 mod documents;
 mod features;
 mod insights;
+mod reliability;
 mod stdio;
