@@ -97,3 +97,142 @@ async fn formatting_mixed_line_endings_converges_in_one_step() {
         "person a \"A\" {}\r\n\r\ninitiative x \"X\" {\r\n  owner: @a\r\n  duration: 1w\r\n}\r\n"
     );
 }
+
+/// One finding, so that diagnostics are published: a missing owner.
+const WORK: &str = "initiative vault \"Vault\" {\n  start: 2027-01-04\n  duration: 1w\n}\n";
+const FINDINGS: &[&str] = &["0:11-0:16 missing-owner"];
+const PEOPLE: &str = "person ana \"Ana Diaz\"\n";
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_file_reached_through_a_symlink_or_an_odd_spelling_is_one_file() {
+    let folder = Folder::new(&[("plans/work.plan", WORK), ("plans/people.plan", PEOPLE)]);
+    let real = std::fs::canonicalize(folder.dir.path()).unwrap();
+    std::os::unix::fs::symlink(real.join("plans"), real.join("link")).unwrap();
+    // The workspace folder is opened through the symlink...
+    let mut client = Client::start(Setup {
+        folders: vec![uri_of(&real.join("link"))],
+        ..Setup::default()
+    })
+    .await;
+    assert_eq!(client.symbol_names().await, ["ana", "vault"]);
+    // ...and the document by its real path, spelled in several ways.
+    let plans = uri_of(&real.join("plans"));
+    let link = uri_of(&real.join("link"));
+    let spellings = [
+        format!("{plans}/work.plan"),
+        format!("{plans}/./work.plan"),
+        format!("{plans}//work.plan"),
+        format!("{link}/../plans/work.plan"),
+        format!("{link}/work.plan"),
+    ];
+    for uri in &spellings {
+        client.open(uri, WORK).await;
+        // Published under the client's own spelling, and without a duplicate of every item.
+        client.expect_diagnostics(uri, FINDINGS).await;
+        assert_eq!(client.symbol_names().await, ["ana", "vault"], "{uri}");
+        // What the server sends back about the open document uses the client's spelling.
+        let highlights = client
+            .request("textDocument/references", {
+                let mut params = position(uri, 0, 12);
+                params["context"] = json!({"includeDeclaration": true});
+                params
+            })
+            .await
+            .unwrap();
+        assert_eq!(highlights[0]["uri"], json!(uri), "{highlights}");
+        client.close(uri).await;
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn files_linked_from_outside_the_workspace_are_neither_read_nor_renamed() {
+    let base = Folder::new(&[
+        ("workspace/work.plan", WORK),
+        ("workspace/people.plan", PEOPLE),
+        (
+            "outside/secret.plan",
+            "initiative secret \"SECRET TEXT\" { owner: @ana depends_on: vault } broken\n",
+        ),
+    ]);
+    let real = std::fs::canonicalize(base.dir.path()).unwrap();
+    let workspace = real.join("workspace");
+    let secret = real.join("outside/secret.plan");
+    std::os::unix::fs::symlink(&secret, workspace.join("secret.plan")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", workspace.join("passwd.plan")).unwrap();
+    // A FIFO named like a plan file: opening it would block the scan forever.
+    let _ = std::process::Command::new("mkfifo")
+        .arg(workspace.join("pipe.plan"))
+        .status();
+    let mut client = Client::start(Setup {
+        folders: vec![uri_of(&workspace)],
+        ..Setup::default()
+    })
+    .await;
+    assert_eq!(client.symbol_names().await, ["ana", "vault"]);
+
+    let work = uri_of(&workspace.join("work.plan"));
+    client.open(&work, WORK).await;
+    client.expect_diagnostics(&work, FINDINGS).await;
+    assert_eq!(renamed_files(&mut client, &work).await, [work.clone()]);
+    for published in client.notifications("textDocument/publishDiagnostics") {
+        let uri = published["params"]["uri"].as_str().unwrap();
+        assert!(uri.starts_with(&uri_of(&workspace)), "{uri}");
+        assert!(!published.to_string().contains("SECRET"), "{published}");
+    }
+
+    // A document the client opens itself is the client's to edit, wherever it is.
+    let secret_uri = uri_of(&secret);
+    client
+        .open(&secret_uri, &std::fs::read_to_string(&secret).unwrap())
+        .await;
+    client.settle().await;
+    let mut expected = vec![secret_uri, work.clone()];
+    expected.sort();
+    assert_eq!(renamed_files(&mut client, &work).await, expected);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_filesystem_root_as_a_workspace_folder_is_refused_with_a_message() {
+    let started = std::time::Instant::now();
+    let mut client = Client::start(Setup {
+        folders: vec!["file:///".to_string()],
+        ..Setup::default()
+    })
+    .await;
+    client
+        .wait_until("a message saying the root is not scanned", |client| {
+            client.notifications("window/showMessage").iter().any(|m| {
+                m["params"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("it is the filesystem root")
+            })
+        })
+        .await;
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(client.symbol_names().await, Vec::<String>::new());
+    // Documents the client opens are still checked.
+    client
+        .open("file:///nowhere/a.plan", "initiative x {}\n")
+        .await;
+    client
+        .expect_diagnostics("file:///nowhere/a.plan", &["0:11-0:12 missing-owner"])
+        .await;
+}
+
+/// The files a rename of the item at the start of `uri`'s first line's ID would edit.
+async fn renamed_files(client: &mut Client, uri: &str) -> Vec<String> {
+    let mut params = position(uri, 0, 12);
+    params["newName"] = json!("vault_2");
+    let edit = client.request("textDocument/rename", params).await.unwrap();
+    let mut files: Vec<String> = edit["changes"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    files.sort();
+    files
+}
