@@ -21,7 +21,8 @@ pub fn formatting(snapshot: &Snapshot, params: &DocumentFormattingParams) -> Opt
 
 /// The part of `old` that differs from `new` and what replaces it; `None` when they are equal.
 /// Keeping the common start and end out of the edit keeps the cursor and the undo history sane.
-fn difference<'n>(old: &str, new: &'n str) -> Option<(Span, &'n str)> {
+/// Public for the property tests of formatting.
+pub fn difference<'n>(old: &str, new: &'n str) -> Option<(Span, &'n str)> {
     if old == new {
         return None;
     }
