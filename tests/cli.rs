@@ -277,6 +277,98 @@ fn a_file_named_on_the_command_line_is_checked_whatever_its_name() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_folder_walk_reads_only_regular_plan_files_inside_the_folders_given() {
+    use std::os::unix::fs::symlink;
+    let dir = folder(&[
+        ("plans/work.plan", CLEAN.as_bytes()),
+        ("plans/shared/people.plan", b"person bo \"Bo\"\n"),
+        ("outside/secret.plan", b"person SECRET_TEXT {\n"),
+    ]);
+    let plans = dir.path().join("plans");
+    symlink(
+        dir.path().join("outside/secret.plan"),
+        plans.join("secret.plan"),
+    )
+    .unwrap();
+    symlink("/etc/passwd", plans.join("passwd.plan")).unwrap();
+    symlink(plans.join("shared/people.plan"), plans.join("again.plan")).unwrap();
+    symlink(dir.path().join("outside"), plans.join("outside")).unwrap();
+    // A FIFO named like a plan file: reading it would wait for a writer forever.
+    let fifo = Command::new("mkfifo")
+        .arg(plans.join("pipe.plan"))
+        .status()
+        .is_ok_and(|s| s.success());
+
+    let run = planls(
+        dir.path(),
+        &[
+            "check",
+            "plans",
+            "--today",
+            "2027-01-04",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}{}", run.stdout, run.stderr);
+    assert!(
+        !run.stdout.contains("SECRET") && !run.stdout.contains("root"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stderr.contains(
+        "planls: warning: left out plans/secret.plan: it links outside the folders being checked\n"
+    ), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("left out plans/passwd.plan: it links outside"),
+        "{}",
+        run.stderr
+    );
+    if fifo {
+        assert!(
+            run.stderr
+                .contains("left out plans/pipe.plan: not a regular file"),
+            "{}",
+            run.stderr
+        );
+    }
+    // The link inside the folder is the file it names, read once.
+    let human = planls(dir.path(), &["check", "plans", "--today", "2027-01-04"]);
+    assert!(
+        human.stdout.ends_with("no problems in 2 files\n"),
+        "{}",
+        human.stdout
+    );
+
+    // The outside folder given too: the link leads into it, so it counts (once).
+    let both = planls(
+        dir.path(),
+        &["check", "plans", "outside", "--format", "json"],
+    );
+    assert_eq!(
+        files_reported(&both),
+        ["outside/secret.plan"],
+        "{}",
+        both.stderr
+    );
+    assert!(!both.stderr.contains("secret.plan"), "{}", both.stderr);
+
+    // A file named on the command line is read wherever it leads.
+    let named = planls(
+        dir.path(),
+        &["check", "plans/secret.plan", "--format", "json"],
+    );
+    assert_eq!(
+        files_reported(&named),
+        ["plans/secret.plan"],
+        "{}",
+        named.stderr
+    );
+}
+
 #[test]
 fn paths_are_shown_as_given_sorted_and_once_each() {
     let dir = folder(&[

@@ -91,7 +91,7 @@ codes! {
     SelfDependency => "self-dependency", Error, "an item depends on itself";
     UnknownField => "unknown-field", Warning, "a key the kind does not take; suggests the closest key";
     DuplicateField => "duplicate-field", Error, "a key given twice in one item (reported on the repeat, the first is related)";
-    InvalidValue => "invalid-value", Error, "a value of the wrong type, a date that does not exist, an unknown enum word, progress over 100%";
+    InvalidValue => "invalid-value", Error, "a value of the wrong type, a date that does not exist, an unknown enum word, progress over 100%, a duration or lag over 100 years";
     MissingField => "missing-field", Error, "a required field is absent (a milestone's date)";
     InconsistentDates => "inconsistent-dates", Error, "end before start, or start, end and duration disagree";
     MissingOwner => "missing-owner", Warning, "an initiative or risk without an `owner` field (an owner that names nobody is an unresolved-reference only)";

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use crate::analysis::index::{Index, ItemId};
 use crate::analysis::schema::{self, ValueType, LEVELS};
 use crate::analysis::workspace::{FileId, Workspace};
-use crate::syntax::{Kind, Span, Value, ValueKind};
+use crate::syntax::{Duration, Kind, Span, Value, ValueKind};
 
 /// A value that made sense for its field.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -227,6 +227,21 @@ fn value_span(value: &Value) -> Span {
     }
 }
 
+/// The longest duration or lag that is scheduled: 100 years of 365.25 days. Anything longer is a
+/// typo (`99999999d`), and would push the forecast past the calendar's end without a word.
+pub const MAX_DAYS: i64 = 36_525;
+
+/// The message for a duration or lag over [`MAX_DAYS`]; `what` is the key in backquotes or
+/// `a lag`.
+fn too_long(what: &str, duration: Duration) -> String {
+    let what = if what.starts_with("a ") {
+        what.to_string()
+    } else {
+        format!("`{what}`")
+    };
+    format!("`{duration}` is too long to schedule: {what} is at most 100 years (`{MAX_DAYS}d`)")
+}
+
 fn invalid(span: Span, message: String) -> Result<Typed, (Span, Problem)> {
     Err((
         span,
@@ -265,6 +280,9 @@ pub fn interpret(
             value.span,
             format!("`{key}` is at least `1d`; a date that takes no time is a milestone"),
         ),
+        (ValueType::Duration, ValueKind::Duration(d)) if d.days() > MAX_DAYS => {
+            invalid(value.span, too_long(key, *d))
+        }
         (ValueType::Duration, ValueKind::Duration(d)) => Ok(Typed::Days(d.days())),
         (ValueType::Percent, ValueKind::Percent(p)) => match p {
             Some(p @ 0..=100) => Ok(Typed::Percent(*p)),
@@ -303,6 +321,9 @@ pub fn interpret(
         }
         (ValueType::Person | ValueType::Team | ValueType::Work { .. }, ValueKind::Reference(r)) => {
             let lag_days = match (&r.lag, ty) {
+                (Some(lag), ValueType::Work { lag: true }) if lag.duration.days() > MAX_DAYS => {
+                    return invalid(lag.span, too_long("a lag", lag.duration));
+                }
                 (Some(lag), ValueType::Work { lag: true }) => lag.duration.days(),
                 (Some(lag), _) => {
                     return invalid(

@@ -18,7 +18,11 @@ pub fn run(
     mut stdout: impl Write,
     mut stderr: impl Write,
 ) -> io::Result<u8> {
-    let (inputs, mut problems) = walk::find_inputs(&args.paths);
+    let walk::Found {
+        inputs,
+        mut problems,
+        warnings,
+    } = walk::find_inputs(&args.paths);
     let mut sources = Vec::new();
     for input in &inputs {
         match walk::read(input) {
@@ -26,7 +30,11 @@ pub fn run(
             Err(problem) => problems.push(problem),
         }
     }
-    // The problems come first, so they are seen even when the report is long.
+    // The problems come first, so they are seen even when the report is long. Files left out
+    // for confinement are said, but do not fail the check.
+    for warning in &warnings {
+        writeln!(stderr, "planls: warning: {warning}")?;
+    }
     for problem in &problems {
         writeln!(stderr, "planls: {problem}")?;
     }

@@ -3,6 +3,10 @@
 //! Folders are walked with the `ignore` crate: hidden entries and what `.gitignore`, `.ignore`
 //! or git's global excludes leave out are skipped, also outside a git repository. A file named on
 //! the command line is always checked, whatever its name.
+//!
+//! Confinement: a folder walk reads only regular `.plan` files whose real path lies inside one of
+//! the folders given. A symlink that leads elsewhere (`x.plan -> /etc/passwd`), to a FIFO or to a
+//! device is left out with a warning; symlinked folders are not followed.
 
 use std::collections::HashSet;
 use std::fs;
@@ -24,10 +28,21 @@ pub struct Source {
     pub text: String,
 }
 
-/// The files found under `paths`, sorted by displayed path and without repeats, and one message
-/// per path that could not be used (it is missing, a folder cannot be listed, a folder holds no
-/// `.plan` file).
-pub fn find_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
+/// What [`find_inputs`] found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Sorted by displayed path and without repeats.
+    pub inputs: Vec<Input>,
+    /// One message per path that could not be used (it is missing, a folder cannot be listed, a
+    /// folder holds no `.plan` file): the check cannot run as asked.
+    pub problems: Vec<String>,
+    /// One message per file a walk left out for confinement (a link out of the folders given,
+    /// a FIFO): said, but not a failure.
+    pub warnings: Vec<String>,
+}
+
+/// The files found under `paths`.
+pub fn find_inputs(paths: &[PathBuf]) -> Found {
     let default = [PathBuf::from(".")];
     let (paths, implicit) = if paths.is_empty() {
         (&default[..], true)
@@ -36,6 +51,13 @@ pub fn find_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
     };
     let mut inputs = Vec::new();
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    // A walk may read a file wherever the folders given are, and nowhere else.
+    let allowed: Vec<PathBuf> = paths
+        .iter()
+        .filter(|path| path.is_dir())
+        .filter_map(|path| fs::canonicalize(path).ok())
+        .collect();
     for root in paths {
         let metadata = match fs::metadata(root) {
             Ok(metadata) => metadata,
@@ -52,7 +74,12 @@ pub fn find_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
             continue;
         }
         let before = inputs.len();
-        walk_folder(root, implicit, &mut inputs, &mut problems);
+        let walk = Walk {
+            root,
+            implicit,
+            allowed: &allowed,
+        };
+        walk.run(&mut inputs, &mut problems, &mut warnings);
         if inputs.len() == before {
             problems.push(format!(
                 "no .plan files in {} (hidden and git-ignored files are left out)",
@@ -60,38 +87,78 @@ pub fn find_inputs(paths: &[PathBuf]) -> (Vec<Input>, Vec<String>) {
             ));
         }
     }
-    (dedup(inputs), problems)
+    Found {
+        inputs: dedup(inputs),
+        problems,
+        warnings,
+    }
 }
 
-fn walk_folder(root: &Path, implicit: bool, inputs: &mut Vec<Input>, problems: &mut Vec<String>) {
-    let walker = ignore::WalkBuilder::new(root)
-        // .gitignore applies in a folder that is not (yet) a git repository too.
-        .require_git(false)
-        .build();
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                problems.push(walk_error(&error));
+/// One folder's walk.
+struct Walk<'a> {
+    root: &'a Path,
+    /// No path was given: `.` is shown as the current folder.
+    implicit: bool,
+    /// The real paths of every folder given.
+    allowed: &'a [PathBuf],
+}
+
+impl Walk<'_> {
+    fn run(&self, inputs: &mut Vec<Input>, problems: &mut Vec<String>, warnings: &mut Vec<String>) {
+        let walker = ignore::WalkBuilder::new(self.root)
+            // .gitignore applies in a folder that is not (yet) a git repository too.
+            .require_git(false)
+            .build();
+        for entry in walker {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(error) => {
+                    problems.push(walk_error(&error));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "plan")
+                || entry.file_type().is_none_or(|t| t.is_dir())
+            {
                 continue;
             }
-        };
-        let is_file = entry.file_type().is_some_and(|t| t.is_file())
-            || (entry.path_is_symlink() && entry.path().is_file());
-        if !is_file || entry.path().extension().is_none_or(|e| e != "plan") {
-            continue;
+            // `planls check` with no path shows `work.plan`, not `./work.plan`.
+            let shown = if self.implicit {
+                path.strip_prefix(".").unwrap_or(path)
+            } else {
+                path
+            };
+            let shown = shown.display().to_string();
+            if let Err(why) = self.confined(&entry) {
+                warnings.push(format!("left out {shown}: {why}"));
+                continue;
+            }
+            inputs.push(Input {
+                display: shown,
+                path: entry.into_path(),
+            });
         }
-        let path = entry.into_path();
-        // `planls check` with no path shows `work.plan`, not `./work.plan`.
-        let shown = if implicit {
-            path.strip_prefix(".").unwrap_or(&path)
-        } else {
-            &path
-        };
-        inputs.push(Input {
-            display: shown.display().to_string(),
-            path,
-        });
+    }
+
+    /// Whether a walk may read this entry: a regular file, or a symlink to a regular `.plan`
+    /// file inside the folders given. Anything else says why not.
+    fn confined(&self, entry: &ignore::DirEntry) -> Result<(), &'static str> {
+        if !entry.path_is_symlink() {
+            // Reached through no symlink below the folder given: it is inside.
+            return match entry.file_type() {
+                Some(t) if t.is_file() => Ok(()),
+                _ => Err("not a regular file"),
+            };
+        }
+        let real = fs::canonicalize(entry.path()).map_err(|_| "a broken symlink")?;
+        if !self.allowed.iter().any(|folder| real.starts_with(folder)) {
+            return Err("it links outside the folders being checked");
+        }
+        if real.extension().is_none_or(|e| e != "plan") || !real.is_file() {
+            return Err("it links to no regular .plan file");
+        }
+        Ok(())
     }
 }
 

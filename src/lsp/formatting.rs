@@ -21,12 +21,22 @@ pub fn formatting(snapshot: &Snapshot, params: &DocumentFormattingParams) -> Opt
 
 /// The part of `old` that differs from `new` and what replaces it; `None` when they are equal.
 /// Keeping the common start and end out of the edit keeps the cursor and the undo history sane.
-fn difference<'n>(old: &str, new: &'n str) -> Option<(Span, &'n str)> {
+/// Public for the property tests of formatting.
+pub fn difference<'n>(old: &str, new: &'n str) -> Option<(Span, &'n str)> {
     if old == new {
         return None;
     }
-    let prefix = common_prefix(old, new);
-    let suffix = common_suffix(&old[prefix..], &new[prefix..]);
+    let mut prefix = common_prefix(old, new);
+    // Neither end of the edit may fall between a `\r` and a `\n`, in the old text or the new:
+    // no LSP position is there, so a client would clamp it and never converge.
+    let splits = |text: &str, at: usize| text[..at].ends_with('\r') && text[at..].starts_with('\n');
+    if splits(old, prefix) || splits(new, prefix) {
+        prefix -= 1;
+    }
+    let mut suffix = common_suffix(&old[prefix..], &new[prefix..]);
+    if suffix > 0 && (splits(old, old.len() - suffix) || splits(new, new.len() - suffix)) {
+        suffix -= 1;
+    }
     Some((
         Span::new(prefix, old.len() - suffix),
         &new[prefix..new.len() - suffix],
@@ -65,6 +75,33 @@ mod tests {
         assert_eq!(applied, new);
         assert_eq!(span, Span::new(8, 15));
         assert_eq!(difference(new, new), None);
+    }
+
+    #[test]
+    fn the_edit_never_splits_a_crlf() {
+        // An LSP position cannot fall between `\r` and `\n`: a client clamps it to the line's
+        // end, keeps the `\r\n`, and would get the same edit forever.
+        for (old, new) in [
+            ("a\r\nb", "a\nb"),
+            ("a\r\nb", "a\rc"),
+            ("a\nb", "a\r\nb"),
+            (
+                "x { owner: @a\r\n duration: 1w }\r\n",
+                "x {\n  owner: @a\n  duration: 1w\n}\n",
+            ),
+        ] {
+            let (span, text) = difference(old, new).unwrap();
+            let mut applied = old.to_string();
+            applied.replace_range(span.start..span.end, text);
+            assert_eq!(applied, new);
+            for at in [span.start, span.end] {
+                let split =
+                    |s: &str, at: usize| s[..at].ends_with('\r') && s[at..].starts_with('\n');
+                assert!(!split(old, at), "{old:?} split at {at}");
+            }
+            assert!(!text.starts_with('\n') || !old[..span.start].ends_with('\r'));
+            assert!(!text.ends_with('\r') || !old[span.end..].starts_with('\n'));
+        }
     }
 
     #[test]

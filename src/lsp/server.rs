@@ -89,7 +89,8 @@ struct Inner {
     /// The generation whose diagnostics were last published, so that an older one never follows.
     published_generation: Mutex<Option<u64>>,
     support: Mutex<ClientSupport>,
-    /// Problems with the initialization options, shown once the client is ready.
+    /// Problems with the initialization options, and workspace folders that are not scanned,
+    /// shown once the client is ready.
     setting_problems: Mutex<Vec<String>>,
     analyses: AtomicU64,
     /// Documents the client opened in another language, by normalized URI: not analysed, and
@@ -594,8 +595,10 @@ impl LanguageServer for Backend {
                 .as_ref()
                 .unwrap_or(&Value::Null),
         );
-        *lock(&self.inner.setting_problems) = problems;
         let folders = folders_of(&params);
+        // The root or the home folder is not scanned (the scan skips it); the user is told why.
+        let refusals = folders.iter().filter_map(|f| files::refusal(f));
+        *lock(&self.inner.setting_problems) = problems.into_iter().chain(refusals).collect();
         tracing::info!(
             "initialize: {encoding:?} positions, folders {:?}",
             folders
@@ -730,6 +733,16 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        let refusals: Vec<String> = params
+            .event
+            .added
+            .iter()
+            .filter_map(|f| files::refusal(&files::uri_to_path(&f.uri)?))
+            .collect();
+        if !refusals.is_empty() {
+            let client = self.inner.client.clone();
+            tokio::spawn(async move { show_problems(&client, refusals).await });
+        }
         self.change("workspace/didChangeWorkspaceFolders", |state| {
             let removed: Vec<PathBuf> = params
                 .event

@@ -9,7 +9,9 @@
 //! - items with a block of several lines are separated by one blank line; elsewhere a blank line
 //!   the author left is kept, and runs of blank lines become one;
 //! - every comment is kept where it was: at the end of the line it ended, or on its own line;
-//! - the file's first line break (`\n` or `\r\n`) is used throughout and the file ends with one.
+//! - every comment is kept byte for byte, trailing spaces included;
+//! - the file's line ending (the most used of `\n`, `\r\n` and `\r` outside strings, the first on
+//!   a tie) is used throughout and the file ends with one; a byte order mark is kept.
 //!
 //! A file with syntax errors is not formatted: the model of a broken file may not hold every
 //! character, and losing text is worse than leaving it untidy.
@@ -34,11 +36,7 @@ pub fn format(text: &str, file: &PlanFile) -> Option<String> {
         comments,
         next_comment: 0,
         out: String::new(),
-        newline: if text.contains("\r\n") && text.find('\n') == text.find("\r\n").map(|i| i + 1) {
-            "\r\n"
-        } else {
-            "\n"
-        },
+        newline: line_ending(text, file),
         pending: None,
         after_comment: false,
         prev_end: 0,
@@ -67,7 +65,48 @@ pub fn format(text: &str, file: &PlanFile) -> Option<String> {
     if !printer.out.is_empty() {
         printer.out.push_str(printer.newline);
     }
+    // A byte order mark is the file's business, not the layout's: it stays.
+    if text.starts_with(BOM) {
+        printer.out.insert(0, BOM);
+    }
     Some(printer.out)
+}
+
+const BOM: char = '\u{feff}';
+
+/// The file's line ending: the most used of `\n`, `\r\n` and a lone `\r`, the first one on a tie
+/// (`\n` in a file of one line). Line breaks inside strings are the string's content, not the
+/// file's style, so they do not count: counting them could flip the style once formatting has
+/// joined or split the lines around them, and formatting twice would then change the file.
+fn line_ending(text: &str, file: &PlanFile) -> &'static str {
+    let mut strings: Vec<Span> = file.string_spans().collect();
+    strings.sort_by_key(|s| s.start);
+    // (count, first position) for `\n`, `\r\n` and `\r`.
+    let mut seen = [(0usize, usize::MAX); 3];
+    let mut count = |style: usize, at: usize| {
+        seen[style].0 += 1;
+        seen[style].1 = seen[style].1.min(at);
+    };
+    let mut position = 0;
+    for string in strings.iter().chain([&Span::new(text.len(), text.len())]) {
+        let end = string.start.max(position);
+        let bytes = &text.as_bytes()[position..end];
+        for (i, &byte) in bytes.iter().enumerate() {
+            match byte {
+                b'\n' if i > 0 && bytes[i - 1] == b'\r' => {}
+                b'\n' => count(0, position + i),
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => count(1, position + i),
+                b'\r' => count(2, position + i),
+                _ => {}
+            }
+        }
+        position = string.end.max(position);
+    }
+    let best = (0..3)
+        .max_by_key(|&style| (seen[style].0, std::cmp::Reverse(seen[style].1)))
+        .filter(|&style| seen[style].0 > 0)
+        .unwrap_or(0);
+    ["\n", "\r\n", "\r"][best]
 }
 
 /// Parses and formats `text`; `None` when it has syntax errors.
@@ -118,7 +157,7 @@ impl Printer<'_> {
     }
 
     fn column(&self) -> usize {
-        let line_start = self.out.rfind('\n').map_or(0, |i| i + 1);
+        let line_start = self.out.rfind(['\n', '\r']).map_or(0, |i| i + 1);
         self.out[line_start..].chars().count()
     }
 
@@ -133,7 +172,8 @@ impl Printer<'_> {
         {
             self.next_comment += 1;
             let between = &self.text[self.prev_end.min(comment.start)..comment.start];
-            let body = self.text[comment.start..comment.end].trim_end();
+            // Byte for byte, trailing spaces included: a comment is the author's text.
+            let body = &self.text[comment.start..comment.end];
             if self.pending.is_none() && !self.out.is_empty() && !has_line_break(between) {
                 self.push(" ");
                 self.push(body);
@@ -368,6 +408,50 @@ mod tests {
     }
 
     #[test]
+    fn mixed_line_endings_take_the_dominant_style() {
+        // Two `\r\n` against one `\n`: the file is a CRLF file with one stray line ending.
+        let source = "person a \"A\" {}\ninitiative x \"X\" { owner: @a\r\n duration: 1w }\r\n";
+        let expected =
+            "person a \"A\" {}\r\n\r\ninitiative x \"X\" {\r\n  owner: @a\r\n  duration: 1w\r\n}\r\n";
+        assert_eq!(fmt(source), expected);
+        assert_eq!(fmt(expected), expected);
+        // On a tie the first line ending wins; a lone `\r` is a style too.
+        assert_eq!(
+            fmt("person a {}\r\nperson b {}\n"),
+            "person a {}\r\nperson b {}\r\n"
+        );
+        assert_eq!(
+            fmt("person a {}\nperson b {}\r\n"),
+            "person a {}\nperson b {}\n"
+        );
+        assert_eq!(
+            fmt("person a {}\rperson b {}\r"),
+            "person a {}\rperson b {}\r"
+        );
+    }
+
+    #[test]
+    fn line_breaks_inside_strings_do_not_choose_the_style() {
+        // The string's three `\r\n` are its content; the file's own line endings are `\n`.
+        let source = "team t {\n  description: \"\"\"a\r\nb\r\nc\r\nd\"\"\"\n}\n";
+        assert_eq!(fmt(source), source);
+    }
+
+    #[test]
+    fn comments_are_kept_byte_for_byte() {
+        let source = "# c  \nperson a {} # x \t\r\n#\t\n";
+        assert_eq!(fmt(source), "# c  \nperson a {} # x \t\n#\t\n");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_kept() {
+        assert_eq!(fmt("\u{feff}person a  {}\n"), "\u{feff}person a {}\n");
+        assert_eq!(fmt("\u{feff}# c\n"), "\u{feff}# c\n");
+        assert_eq!(fmt("\u{feff}"), "\u{feff}");
+        assert_eq!(fmt("person a {}\n"), "person a {}\n");
+    }
+
+    #[test]
     fn a_file_with_syntax_errors_is_not_formatted() {
         assert_eq!(format_text("team t { lead: }"), None);
         assert_eq!(format_text("team t { lead @a }"), None);
@@ -378,7 +462,10 @@ mod tests {
     fn empty_and_comment_only_files() {
         assert_eq!(fmt(""), "");
         assert_eq!(fmt("\n\n  \n"), "");
-        assert_eq!(fmt("# only\n\n\n# comments   \n"), "# only\n\n# comments\n");
+        assert_eq!(
+            fmt("# only\n\n\n# comments   \n"),
+            "# only\n\n# comments   \n"
+        );
     }
 
     mod properties {
@@ -450,7 +537,7 @@ mod tests {
                 6 => Just(" "),
                 2 => Just("\n  "),
                 1 => Just("\n\n\n"),
-                1 => Just(" # trailing\n"),
+                1 => Just(" # trailing \t\n"),
                 1 => Just("\n# own line\n\n"),
                 1 => Just("\t\r\n"),
             ]
@@ -487,7 +574,7 @@ mod tests {
                     continue;
                 }
                 let end = text[at..].find(['\n', '\r']).map_or(text.len(), |i| at + i);
-                comments.push(text[at..end].trim_end().to_string());
+                comments.push(text[at..end].to_string());
                 position = end;
             }
             comments
@@ -498,7 +585,7 @@ mod tests {
             parse(text)
                 .comments
                 .iter()
-                .map(|c| text[c.start..c.end].trim_end().to_string())
+                .map(|c| text[c.start..c.end].to_string())
                 .collect()
         }
 

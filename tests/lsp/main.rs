@@ -6,4 +6,5 @@ mod background;
 mod documents;
 mod features;
 mod insights;
+mod reliability;
 mod stdio;
