@@ -112,18 +112,12 @@ fn analyse_generated_workspace(c: &mut Criterion) {
     let workspace = Workspace::from_texts(files.clone());
     let analysis = analyze(&workspace, &options());
     // Guard the benchmark's premise: ~10,000 items, all of them forecast.
-    assert!(
-        analysis.items().len() >= 9_500,
-        "{}",
-        analysis.items().len()
-    );
+    assert!(analysis.item_count() >= 9_500, "{}", analysis.item_count());
     let unscheduled = analysis
         .items()
-        .iter()
-        .enumerate()
         .filter(|(i, _)| {
             matches!(
-                analysis.schedule(planls::analysis::ItemId(*i)),
+                analysis.schedule(*i),
                 Some(planls::analysis::ScheduleState::Unscheduled { .. })
             )
         })

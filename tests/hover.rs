@@ -29,7 +29,7 @@ fn every_item_hovers_a_summary_of_itself() {
     let workspace = realistic_program();
     let analysis = analysis(&workspace);
     let mut all = String::new();
-    for info in analysis.items() {
+    for (_, info) in analysis.items() {
         let hover = analysis
             .hover(info.file, info.name_span.start)
             .expect("a definition has a hover");
@@ -48,7 +48,7 @@ fn every_item_hovers_a_summary_of_itself() {
 fn a_reference_hovers_like_the_item_it_names() {
     let workspace = realistic_program();
     let analysis = analysis(&workspace);
-    for site in &analysis.index().references {
+    for site in analysis.index().references() {
         let hover = analysis.hover(site.file, site.span.start).unwrap();
         let item = analysis.lookup(&site.name).unwrap();
         assert_eq!(hover.span, site.span);

@@ -145,7 +145,7 @@ fn exercise(workspace: &Workspace, hover_everywhere: bool) -> Analysis {
             assert!(in_file(edit.file, edit.span.start, edit.span.end), "{d:?}");
         }
     }
-    for n in 0..analysis.items().len() {
+    for n in 0..analysis.item_count() {
         let item = ItemId(n);
         analysis.describe(item);
         analysis.dependencies(item).count();

@@ -206,12 +206,12 @@ fn meaning(case: &Case, compare: Compare) -> Vec<String> {
             )
         })
         .collect();
-    for (n, item) in analysis.items().iter().enumerate() {
+    for (id, item) in analysis.items() {
         let name = match renamed {
             Some((old, new)) if item.name == new => old,
             _ => &item.name,
         };
-        let schedule = analysis.schedule(planls::analysis::ItemId(n));
+        let schedule = analysis.schedule(id);
         lines.push(format!(
             "{} {name}: {}",
             item.kind,
@@ -306,11 +306,10 @@ fn check_case_renames(name: &str, case: &Case) -> usize {
     let workspace = Workspace::from_texts(case.iter().cloned());
     let analysis = analyze(&workspace, &options());
     let mut renames = 0;
-    for item in analysis.items() {
+    for (_, item) in analysis.items() {
         let defined = analysis
             .items()
-            .iter()
-            .filter(|i| i.name == item.name)
+            .filter(|(_, i)| i.name == item.name)
             .count();
         let new_name = format!("{}_renamed", item.name);
         if defined != 1 || analysis.lookup(&new_name).is_some() {

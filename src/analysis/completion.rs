@@ -271,7 +271,7 @@ impl Completer<'_> {
         let mut seen = std::collections::HashSet::new();
         self.analysis
             .items()
-            .iter()
+            .map(|(_, info)| info)
             .filter(|info| kinds.contains(&info.kind))
             .filter(|info| {
                 Some(info.name.as_str()) != exclude && !listed.contains(&info.name.as_str())

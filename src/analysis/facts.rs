@@ -158,10 +158,10 @@ impl Facts {
     /// Interprets every known field of every item with an ID; returns the facts and every value issue.
     pub fn build(workspace: &Workspace, index: &Index) -> (Facts, Vec<ValueIssue>) {
         let mut facts = Facts {
-            items: vec![ItemFacts::default(); index.items.len()],
+            items: vec![ItemFacts::default(); index.len()],
         };
         let mut issues = Vec::new();
-        for (i, info) in index.items.iter().enumerate() {
+        for (ItemId(i), info) in index.iter() {
             let item = &workspace.file(info.file).syntax.items[info.index_in_file];
             let item_facts = &mut facts.items[i];
             for field in &item.fields {

@@ -79,7 +79,7 @@ pub struct DependencyGraph {
 impl DependencyGraph {
     /// Builds the graph from the resolved `depends_on` and `requires` references in `facts`.
     pub fn build(index: &Index, facts: &Facts) -> DependencyGraph {
-        let count = index.items.len();
+        let count = index.len();
         let mut graph = DependencyGraph {
             upstream: vec![Vec::new(); count],
             downstream: vec![Vec::new(); count],
@@ -90,7 +90,7 @@ impl DependencyGraph {
                 .collect(),
             ..DependencyGraph::default()
         };
-        for (i, info) in index.items.iter().enumerate() {
+        for (ItemId(i), info) in index.iter() {
             let key = match info.kind {
                 Kind::Initiative => "depends_on",
                 Kind::Milestone => "requires",
@@ -446,11 +446,7 @@ mod tests {
         let closing = graph.dependency(*cycle.edges.last().unwrap());
         assert_eq!(index.item(closing.dependent).name, "b");
         assert_eq!(&text[closing.span.start..closing.span.end], "c");
-        assert!(index
-            .items
-            .iter()
-            .enumerate()
-            .all(|(i, _)| graph.in_cycle(ItemId(i))));
+        assert!(index.iter().all(|(i, _)| graph.in_cycle(i)));
     }
 
     #[test]

@@ -150,10 +150,8 @@ impl Analysis {
         }
         let forecast_end = self
             .index
-            .items
             .iter()
-            .enumerate()
-            .filter_map(|(i, _)| match self.schedule(ItemId(i)) {
+            .filter_map(|(i, _)| match self.schedule(i) {
                 Some(ScheduleState::Scheduled(s)) => Some(s.end),
                 _ => None,
             })
@@ -170,7 +168,7 @@ impl Analysis {
             }
             lines.add("Forecast end", text);
         }
-        let count = |kind: Kind| self.index.items.iter().filter(|i| i.kind == kind).count();
+        let count = |kind: Kind| self.index.iter().filter(|(_, i)| i.kind == kind).count();
         let counts: Vec<String> = [
             (Kind::Team, "team", "teams"),
             (Kind::Person, "person", "people"),
@@ -513,7 +511,7 @@ impl Analysis {
     }
 
     fn items_of(&self, kind: Kind) -> Vec<ItemId> {
-        (0..self.index.items.len())
+        (0..self.index.len())
             .map(ItemId)
             .filter(|&i| self.item(i).kind == kind)
             .collect()

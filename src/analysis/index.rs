@@ -1,13 +1,14 @@
 //! The workspace-wide index: every item definition and every reference, by name.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::analysis::schema;
 use crate::analysis::suggest::Suggester;
 use crate::analysis::workspace::{FileId, Workspace};
 use crate::syntax::{Kind, Span, ValueKind};
 
-/// An item definition's position in [`Index::items`].
+/// An item definition's position in the workspace: items are numbered file by file, in order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ItemId(pub usize);
 
@@ -48,48 +49,28 @@ pub struct Location {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct Index {
+/// One file's part of the index: its item definitions and reference sites, in text order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileIndex {
+    /// The ID of the file's first item; its items follow in order.
+    pub first: usize,
     pub items: Vec<ItemInfo>,
     pub references: Vec<ReferenceSite>,
-    by_name: HashMap<String, Vec<ItemId>>,
-    /// By name: the positions in `references` of the sites that use it, in workspace order.
+    /// By name: the positions in `references` of the sites that use it.
     references_by_name: HashMap<String, Vec<usize>>,
-    /// By file: its items and its reference sites, which are contiguous and in text order.
-    items_of_file: Vec<std::ops::Range<usize>>,
-    references_of_file: Vec<std::ops::Range<usize>>,
-    /// "Did you mean" over the IDs.
-    pub suggester: Suggester,
 }
 
-impl Index {
-    pub fn build(workspace: &Workspace) -> Index {
-        let mut index = Index::default();
-        for file in workspace.file_ids() {
-            let first_item = index.items.len();
-            let first_reference = index.references.len();
-            index.build_file(workspace, file);
-            index.items_of_file.push(first_item..index.items.len());
-            index
-                .references_of_file
-                .push(first_reference..index.references.len());
-        }
-        for (n, site) in index.references.iter().enumerate() {
-            index
-                .references_by_name
-                .entry(site.name.clone())
-                .or_default()
-                .push(n);
-        }
-        index
-    }
-
-    fn build_file(&mut self, workspace: &Workspace, file: FileId) {
-        let index = self;
+impl FileIndex {
+    /// Indexes `file`, whose first item gets the ID `first`.
+    pub fn build(workspace: &Workspace, file: FileId, first: usize) -> FileIndex {
+        let mut index = FileIndex {
+            first,
+            ..FileIndex::default()
+        };
         let syntax = &workspace.file(file).syntax;
         for (index_in_file, item) in syntax.items.iter().enumerate() {
             let from = item.id.as_ref().map(|id| {
-                let item_id = ItemId(index.items.len());
+                let item_id = ItemId(first + index.items.len());
                 index.items.push(ItemInfo {
                     file,
                     index_in_file,
@@ -99,11 +80,6 @@ impl Index {
                     span: item.span,
                     title: item.title.as_ref().map(|t| t.text.clone()),
                 });
-                index
-                    .by_name
-                    .entry(id.text.clone())
-                    .or_default()
-                    .push(item_id);
                 item_id
             });
             for field in &item.fields {
@@ -119,6 +95,11 @@ impl Index {
                         }
                         _ => continue,
                     };
+                    index
+                        .references_by_name
+                        .entry(name.text.clone())
+                        .or_default()
+                        .push(index.references.len());
                     index.references.push(ReferenceSite {
                         file,
                         span: name.span,
@@ -131,19 +112,133 @@ impl Index {
                 }
             }
         }
+        index
+    }
+
+    /// Whether `other` defines the same items, by kind and ID, in the same order: then item IDs,
+    /// resolution and everything keyed by item stay valid across the two.
+    pub fn same_definitions(&self, other: &FileIndex) -> bool {
+        self.first == other.first
+            && self.items.len() == other.items.len()
+            && self
+                .items
+                .iter()
+                .zip(&other.items)
+                .all(|(a, b)| a.kind == b.kind && a.name == b.name)
+    }
+}
+
+/// What resolution reads, which only changes when definitions do: IDs by name, the
+/// suggestions, and where each item's record lives.
+#[derive(Debug, Default)]
+struct Definitions {
+    by_name: HashMap<String, Vec<ItemId>>,
+    /// By item: its file and its position among the file's items.
+    located: Vec<(u32, u32)>,
+    suggester: Suggester,
+}
+
+/// The workspace-wide index, kept by file so that an edit replaces one file's part and shares
+/// the rest with the index before it.
+#[derive(Clone, Debug, Default)]
+pub struct Index {
+    files: Vec<Arc<FileIndex>>,
+    definitions: Arc<Definitions>,
+}
+
+impl Index {
+    pub fn build(workspace: &Workspace) -> Index {
+        let mut files = Vec::new();
+        let mut first = 0;
+        for file in workspace.file_ids() {
+            let index = FileIndex::build(workspace, file, first);
+            first += index.items.len();
+            files.push(Arc::new(index));
+        }
+        Index::from_files(files)
+    }
+
+    /// The index of these files, each already indexed.
+    pub fn from_files(files: Vec<Arc<FileIndex>>) -> Index {
+        let mut definitions = Definitions::default();
+        for (f, file) in files.iter().enumerate() {
+            for (n, item) in file.items.iter().enumerate() {
+                definitions
+                    .by_name
+                    .entry(item.name.clone())
+                    .or_default()
+                    .push(ItemId(file.first + n));
+                definitions.located.push((f as u32, n as u32));
+            }
+        }
+        Index {
+            files,
+            definitions: Arc::new(definitions),
+        }
+    }
+
+    /// This index with the parts of some files replaced by parts that define the same items
+    /// ([`FileIndex::same_definitions`]): resolution is shared, not rebuilt.
+    pub fn with_files(
+        &self,
+        replaced: impl IntoIterator<Item = (FileId, Arc<FileIndex>)>,
+    ) -> Index {
+        let mut files = self.files.clone();
+        for (file, index) in replaced {
+            debug_assert!(files[file.0].same_definitions(&index));
+            files[file.0] = index;
+        }
+        Index {
+            files,
+            definitions: self.definitions.clone(),
+        }
+    }
+
+    /// How many items the workspace defines: item IDs run from 0 to this.
+    pub fn len(&self) -> usize {
+        self.definitions.located.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every item definition with its ID, in workspace order.
+    pub fn iter(&self) -> impl Iterator<Item = (ItemId, &ItemInfo)> + '_ {
+        self.files.iter().flat_map(|file| {
+            file.items
+                .iter()
+                .enumerate()
+                .map(move |(n, info)| (ItemId(file.first + n), info))
+        })
+    }
+
+    /// One file's part of the index.
+    pub fn file(&self, file: FileId) -> &Arc<FileIndex> {
+        &self.files[file.0]
+    }
+
+    /// The IDs of the items `file` defines.
+    pub fn items_in(&self, file: FileId) -> impl Iterator<Item = ItemId> {
+        let part = &self.files[file.0];
+        (part.first..part.first + part.items.len()).map(ItemId)
+    }
+
+    /// Every reference site, in workspace order.
+    pub fn references(&self) -> impl Iterator<Item = &ReferenceSite> + '_ {
+        self.files.iter().flat_map(|file| file.references.iter())
     }
 
     /// The item whose ID spans `offset` in `file`.
     pub fn item_at(&self, file: FileId, offset: usize) -> Option<ItemId> {
-        let range = self.items_of_file.get(file.0)?.clone();
-        let items = &self.items[range.clone()];
+        let part = self.files.get(file.0)?;
         // Items are in text order, so their IDs are too.
-        let first = items.partition_point(|i| i.name_span.end < offset);
-        items[first..]
+        let first = part.items.partition_point(|i| i.name_span.end < offset);
+        part.items[first..]
             .iter()
             .take_while(|i| i.name_span.start <= offset)
             .position(|i| i.name_span.touches(offset))
-            .map(|n| ItemId(range.start + first + n))
+            .map(|n| ItemId(part.first + first + n))
     }
 
     /// The reference site that spans `offset` in `file`.
@@ -158,23 +253,31 @@ impl Index {
 
     /// The reference sites written in `file`, in text order.
     pub fn references_in(&self, file: FileId) -> &[ReferenceSite] {
-        self.references_of_file
+        self.files
             .get(file.0)
-            .map_or(&[], |range| &self.references[range.clone()])
+            .map_or(&[], |part| part.references.as_slice())
     }
 
     /// Every reference site that uses `name`, in workspace order.
-    pub fn references_to<'a>(&'a self, name: &str) -> impl Iterator<Item = &'a ReferenceSite> + 'a {
-        self.references_by_name
-            .get(name)
-            .into_iter()
-            .flatten()
-            .map(|&n| &self.references[n])
+    pub fn references_to<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a ReferenceSite> + 'a {
+        self.files.iter().flat_map(move |file| {
+            file.references_by_name
+                .get(name)
+                .into_iter()
+                .flatten()
+                .map(|&n| &file.references[n])
+        })
     }
 
     /// Every definition of `name`, first definition first.
     pub fn definitions(&self, name: &str) -> &[ItemId] {
-        self.by_name.get(name).map_or(&[], Vec::as_slice)
+        self.definitions
+            .by_name
+            .get(name)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The item a name resolves to: its first definition.
@@ -183,17 +286,18 @@ impl Index {
     }
 
     pub fn item(&self, id: ItemId) -> &ItemInfo {
-        &self.items[id.0]
+        let (file, n) = self.definitions.located[id.0];
+        &self.files[file as usize].items[n as usize]
     }
 
     /// The closest ID of the `expected` kinds to an unresolved `name`, when it is a likely typo.
     pub fn suggestion(&self, name: &str, expected: &[Kind]) -> Option<String> {
-        self.suggester.closest(&self.items, name, expected)
+        self.definitions.suggester.closest(self, name, expected)
     }
 
     /// All names defined in the workspace, for suggestions.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.by_name.keys().map(String::as_str)
+        self.definitions.by_name.keys().map(String::as_str)
     }
 }
 
@@ -213,8 +317,7 @@ mod tests {
         )]);
         let index = Index::build(&workspace);
         let sites: Vec<(&str, &str)> = index
-            .references
-            .iter()
+            .references()
             .map(|r| (r.key.as_str(), r.name.as_str()))
             .collect();
         assert_eq!(

@@ -169,9 +169,15 @@ impl Analysis {
         &self.index
     }
 
-    /// Every item definition, in file order; a duplicate ID appears once per definition.
-    pub fn items(&self) -> &[ItemInfo] {
-        &self.index.items
+    /// Every item definition with its ID, in file order; a duplicate ID appears once per
+    /// definition.
+    pub fn items(&self) -> impl Iterator<Item = (ItemId, &ItemInfo)> + '_ {
+        self.index.iter()
+    }
+
+    /// How many items the workspace defines.
+    pub fn item_count(&self) -> usize {
+        self.index.len()
     }
 
     pub fn item(&self, id: ItemId) -> &ItemInfo {

@@ -22,7 +22,7 @@ pub struct Relations {
 
 impl Relations {
     pub fn build(index: &Index, facts: &Facts) -> Relations {
-        let n = index.items.len();
+        let n = index.len();
         let mut r = Relations {
             owned: vec![Vec::new(); n],
             led: vec![Vec::new(); n],
@@ -119,7 +119,7 @@ impl Analysis {
     /// A breadth-first walk without recursion, so that long chains cannot overflow the stack;
     /// cycles end the walk where they close.
     fn walk(&self, start: ItemId, next: impl Fn(&Analysis, ItemId) -> Vec<ItemId>) -> Vec<ItemId> {
-        let mut seen = vec![false; self.index.items.len()];
+        let mut seen = vec![false; self.index.len()];
         seen[start.0] = true;
         let mut order = Vec::new();
         let mut at = 0;
@@ -149,7 +149,7 @@ impl Analysis {
 
     /// The program of the workspace: the first program defined.
     pub fn program(&self) -> Option<ItemId> {
-        (0..self.index.items.len())
+        (0..self.index.len())
             .map(ItemId)
             .find(|&i| self.item(i).kind == Kind::Program)
     }
@@ -197,7 +197,7 @@ impl Analysis {
     /// [`exposure`](Analysis::exposure) is computed). By item, whether it is reached, and the
     /// reached items.
     pub fn exposure_reach(&self, item: ItemId) -> (Vec<bool>, Vec<ItemId>) {
-        let mut seen = vec![false; self.index.items.len()];
+        let mut seen = vec![false; self.index.len()];
         seen[item.0] = true;
         let mut reached = vec![item];
         let mut at = 0;

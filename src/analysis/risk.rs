@@ -133,10 +133,10 @@ pub struct RiskReport {
 
 impl RiskReport {
     pub fn compute(index: &Index, facts: &Facts, graph: &DependencyGraph) -> RiskReport {
-        let count = index.items.len();
+        let count = index.len();
         let mut risks = vec![None; count];
         let mut own: Vec<Vec<ItemId>> = vec![Vec::new(); count];
-        for (i, info) in index.items.iter().enumerate() {
+        for (ItemId(i), info) in index.iter() {
             if info.kind != Kind::Risk {
                 continue;
             }

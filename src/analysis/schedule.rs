@@ -195,11 +195,11 @@ pub struct Forecast {
 impl Forecast {
     /// Runs the forward pass, the backward pass and the critical paths, in topological order.
     pub fn compute(index: &Index, facts: &Facts, graph: &DependencyGraph) -> Forecast {
-        let count = index.items.len();
+        let count = index.len();
         let program = index
-            .items
             .iter()
-            .position(|i| i.kind == Kind::Program)
+            .find(|(_, i)| i.kind == Kind::Program)
+            .map(|(id, _)| id.0)
             .map(|p| {
                 let f = facts.of(ItemId(p));
                 ProgramDates {
@@ -289,7 +289,7 @@ impl Forecast {
         facts: &Facts,
         graph: &DependencyGraph,
     ) -> Vec<Option<Unknown>> {
-        let mut unknowns: Vec<Option<Unknown>> = vec![None; index.items.len()];
+        let mut unknowns: Vec<Option<Unknown>> = vec![None; index.len()];
         // Each cycle spelled once: all its items give it as their reason.
         let mut spelled: Vec<Option<String>> = vec![None; graph.cycles().len()];
         for &item in graph.order() {
@@ -416,7 +416,7 @@ impl Forecast {
         facts: &Facts,
         graph: &DependencyGraph,
     ) -> Vec<Option<NaiveDate>> {
-        let mut latest: Vec<Option<NaiveDate>> = vec![None; index.items.len()];
+        let mut latest: Vec<Option<NaiveDate>> = vec![None; index.len()];
         for &item in graph.order().iter().rev() {
             let kind = index.item(item).kind;
             if !matches!(kind, Kind::Initiative | Kind::Milestone)
@@ -477,7 +477,7 @@ impl Forecast {
     /// The chain of least-slack predecessors of each milestone, and of the open work that ends
     /// last when the program has an end; marks the items on them as critical.
     fn critical_paths(&mut self, index: &Index, graph: &DependencyGraph) {
-        let count = index.items.len();
+        let count = index.len();
         // Each item's least-slack predecessor: ties go to the one that ends latest (with its lag),
         // then to the one defined first.
         let mut predecessor: Vec<Option<ItemId>> = vec![None; count];
@@ -509,7 +509,7 @@ impl Forecast {
                 current = predecessor[item.0];
             }
         };
-        for (i, info) in index.items.iter().enumerate() {
+        for (ItemId(i), info) in index.iter() {
             if info.kind == Kind::Milestone && self.dates[i].is_some() {
                 self.path_ends.insert(ItemId(i), ItemId(i));
                 mark(predecessor[i]);

@@ -40,7 +40,7 @@ pub fn diagnostics(
         today,
     };
     let mut out = Vec::new();
-    for i in 0..index.items.len() {
+    for i in 0..index.len() {
         let item = ItemId(i);
         match index.item(item).kind {
             Kind::Program => cx.inconsistent_dates(item, &mut out),
@@ -310,7 +310,7 @@ impl Context<'_> {
         else {
             return;
         };
-        let late: Vec<(NaiveDate, ItemId)> = (0..self.index.items.len())
+        let late: Vec<(NaiveDate, ItemId)> = (0..self.index.len())
             .map(ItemId)
             .filter(|&i| {
                 matches!(self.index.item(i).kind, Kind::Initiative | Kind::Milestone)
@@ -471,7 +471,7 @@ impl Context<'_> {
     /// blocked-upstream on each reference through which open work waits for a blocked item, and
     /// health-mismatch for green health on late or blocked work.
     fn blocked(&self, out: &mut Vec<Diagnostic>) {
-        let count = self.index.items.len();
+        let count = self.index.len();
         // By item: the nearest blocked item it is or waits for, with the number of steps.
         let mut nearest: Vec<Option<(usize, ItemId)>> = vec![None; count];
         let upstream_blocked = |item: ItemId, nearest: &[Option<(usize, ItemId)>]| {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::analysis::facts::closest;
-use crate::analysis::index::ItemInfo;
+use crate::analysis::index::{Index, ItemId, ItemInfo};
 use crate::syntax::Kind;
 
 /// Up to this many items, every ID is compared: exact, and cheap enough.
@@ -33,13 +33,6 @@ pub struct Suggester {
     grams: OnceLock<HashMap<Trigram, Vec<u32>>>,
 }
 
-impl Clone for Suggester {
-    /// A clone starts without the index: it is rebuilt on demand for the items it will serve.
-    fn clone(&self) -> Self {
-        Suggester::default()
-    }
-}
-
 /// The trigrams of `name` padded with a start and an end mark, so that short names and the
 /// ends of names count too.
 fn trigrams(name: &str) -> impl Iterator<Item = Trigram> + '_ {
@@ -59,14 +52,15 @@ fn trigrams(name: &str) -> impl Iterator<Item = Trigram> + '_ {
 impl Suggester {
     /// The closest ID to `word` among `items` of the `expected` kinds, when close enough to be a
     /// likely typo.
-    pub fn closest(&self, items: &[ItemInfo], word: &str, expected: &[Kind]) -> Option<String> {
+    pub fn closest(&self, items: &Index, word: &str, expected: &[Kind]) -> Option<String> {
         let of_kind = |info: &&ItemInfo| expected.contains(&info.kind);
         if items.len() <= EXACT_SCAN_LIMIT {
-            return closest(word, items.iter().filter(of_kind).map(|i| i.name.as_str()));
+            let all = items.iter().map(|(_, info)| info);
+            return closest(word, all.filter(of_kind).map(|i| i.name.as_str()));
         }
         let grams = self.grams.get_or_init(|| {
             let mut grams: HashMap<Trigram, Vec<u32>> = HashMap::new();
-            for (n, info) in items.iter().enumerate() {
+            for (ItemId(n), info) in items.iter() {
                 for gram in trigrams(&info.name) {
                     let posting = grams.entry(gram).or_default();
                     // A name with a repeated trigram is listed once.
@@ -118,7 +112,7 @@ impl Suggester {
             word,
             candidates
                 .iter()
-                .map(|&(_, n)| &items[n as usize])
+                .map(|&(_, n)| items.item(ItemId(n as usize)))
                 .filter(of_kind)
                 .map(|i| i.name.as_str()),
         )
@@ -128,27 +122,15 @@ impl Suggester {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::syntax::Span;
-
-    fn item(name: &str, kind: Kind) -> ItemInfo {
-        ItemInfo {
-            file: crate::analysis::FileId(0),
-            index_in_file: 0,
-            kind,
-            name: name.to_string(),
-            name_span: Span::new(0, 0),
-            span: Span::new(0, 0),
-            title: None,
-        }
-    }
 
     #[test]
     fn a_large_workspace_still_finds_the_typo() {
-        let mut items: Vec<ItemInfo> = (0..20_000)
-            .map(|i| item(&format!("t{}_i{}", i % 20, i), Kind::Initiative))
-            .collect();
-        items.push(item("vault_upgrade", Kind::Initiative));
-        items.push(item("ana", Kind::Person));
+        let mut text = String::from("initiative vault_upgrade {}\nperson ana {}\n");
+        for i in 0..3_000 {
+            text.push_str(&format!("initiative t{}_i{i} {{}}\n", i % 20));
+        }
+        let workspace = crate::analysis::Workspace::from_texts([("a.plan", text)]);
+        let items = Index::build(&workspace);
         let suggester = Suggester::default();
         let work = &[Kind::Initiative, Kind::Milestone];
         assert_eq!(

@@ -23,7 +23,10 @@ pub fn check(
     value_issues: &[ValueIssue],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let program = index.items.iter().position(|i| i.kind == Kind::Program);
+    let program = index
+        .iter()
+        .find(|(_, i)| i.kind == Kind::Program)
+        .map(|(id, _)| id.0);
     let checker = Checker {
         workspace,
         index,
@@ -35,7 +38,7 @@ pub fn check(
     for issue in value_issues {
         diagnostics.push(checker.value_issue(issue));
     }
-    for (n, info) in index.items.iter().enumerate() {
+    for (ItemId(n), info) in index.iter() {
         let id = ItemId(n);
         let item = checker.syntax(info);
         checker.fields(info, item, diagnostics);
@@ -64,7 +67,7 @@ impl Checker<'_> {
     /// Each later definition of an ID, with the first one as related.
     fn duplicate_definitions(&self, diagnostics: &mut Vec<Diagnostic>) {
         let mut first_of: HashMap<&str, ItemId> = HashMap::new();
-        for (n, info) in self.index.items.iter().enumerate() {
+        for (ItemId(n), info) in self.index.iter() {
             let Some(&first) = first_of.get(info.name.as_str()) else {
                 first_of.insert(&info.name, ItemId(n));
                 continue;
@@ -96,15 +99,13 @@ impl Checker<'_> {
     fn second_programs(&self, diagnostics: &mut Vec<Diagnostic>) {
         let mut programs = self
             .index
-            .items
             .iter()
-            .enumerate()
             .filter(|(_, info)| info.kind == Kind::Program);
         let Some((_, first)) = programs.next() else {
             return;
         };
         for (n, info) in programs {
-            if self.index.lookup(&info.name) != Some(ItemId(n)) {
+            if self.index.lookup(&info.name) != Some(n) {
                 continue; // its ID is already reported as defined twice
             }
             let message = format!(

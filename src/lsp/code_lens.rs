@@ -3,7 +3,7 @@
 use serde_json::json;
 use tower_lsp_server::ls_types::{CodeLens, CodeLensParams, Command};
 
-use crate::analysis::{ItemId, ScheduleState};
+use crate::analysis::ScheduleState;
 use crate::lsp::state::Snapshot;
 use crate::syntax::Kind;
 
@@ -15,11 +15,11 @@ pub fn code_lens(snapshot: &Snapshot, params: &CodeLensParams) -> Option<Vec<Cod
     let file = snapshot.file(&params.text_document.uri)?;
     let analysis = &snapshot.analysis;
     let mut lenses = Vec::new();
-    for (index, info) in analysis.items().iter().enumerate() {
-        if info.file != file || !matches!(info.kind, Kind::Initiative | Kind::Milestone) {
+    for item in analysis.index().items_in(file) {
+        let info = analysis.item(item);
+        if !matches!(info.kind, Kind::Initiative | Kind::Milestone) {
             continue;
         }
-        let item = ItemId(index);
         let range = snapshot.range(file, info.name_span);
         let dependents: Vec<_> = analysis
             .dependents(item)

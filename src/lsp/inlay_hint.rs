@@ -11,8 +11,9 @@ pub fn inlay_hint(snapshot: &Snapshot, params: &InlayHintParams) -> Option<Vec<I
     let range = snapshot.span(file, params.range)?;
     let analysis = &snapshot.analysis;
     let mut hints = Vec::new();
-    for (id, info) in analysis.items().iter().enumerate() {
-        if info.file != file || !matches!(info.kind, Kind::Initiative | Kind::Milestone) {
+    for id in analysis.index().items_in(file) {
+        let info = analysis.item(id);
+        if !matches!(info.kind, Kind::Initiative | Kind::Milestone) {
             continue;
         }
         let item = &snapshot.syntax(file).items[info.index_in_file];
@@ -23,7 +24,7 @@ pub fn inlay_hint(snapshot: &Snapshot, params: &InlayHintParams) -> Option<Vec<I
         if header_end < range.start || header_end > range.end {
             continue;
         }
-        let Some(state) = analysis.schedule(crate::analysis::ItemId(id)) else {
+        let Some(state) = analysis.schedule(id) else {
             continue;
         };
         hints.push(InlayHint {

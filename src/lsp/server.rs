@@ -456,7 +456,7 @@ impl Inner {
             Ok(Some(snapshot)) => format!(
                 "{} files, {} items",
                 snapshot.workspace.files().len(),
-                snapshot.analysis.items().len()
+                snapshot.analysis.item_count()
             ),
             _ => "done".to_string(),
         };

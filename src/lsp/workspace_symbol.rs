@@ -21,7 +21,7 @@ pub fn workspace_symbol(
     let mut matches: Vec<(i64, &crate::analysis::ItemInfo)> = snapshot
         .analysis
         .items()
-        .iter()
+        .map(|(_, item)| item)
         .filter_map(|item| {
             if query.is_empty() {
                 return Some((0, item));
