@@ -3,6 +3,7 @@
 //! read the [`Facts`], which hold only the values that made sense.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -148,22 +149,21 @@ impl ItemFacts {
     }
 }
 
-/// The facts of every item, by [`ItemId`].
+/// One file's facts: those of its items, in order, and the problems with their values.
 #[derive(Clone, Debug, Default)]
-pub struct Facts {
+pub struct FileFacts {
     items: Vec<ItemFacts>,
+    pub issues: Vec<ValueIssue>,
 }
 
-impl Facts {
-    /// Interprets every known field of every item with an ID; returns the facts and every value issue.
-    pub fn build(workspace: &Workspace, index: &Index) -> (Facts, Vec<ValueIssue>) {
-        let mut facts = Facts {
-            items: vec![ItemFacts::default(); index.len()],
-        };
-        let mut issues = Vec::new();
-        for (ItemId(i), info) in index.iter() {
+impl FileFacts {
+    /// Interprets every known field of every item of `file` with an ID.
+    pub fn build(workspace: &Workspace, index: &Index, file: FileId) -> FileFacts {
+        let mut out = FileFacts::default();
+        for i in index.items_in(file) {
+            let info = index.item(i);
             let item = &workspace.file(info.file).syntax.items[info.index_in_file];
-            let item_facts = &mut facts.items[i];
+            let mut item_facts = ItemFacts::default();
             for field in &item.fields {
                 let Some(spec) = schema::field_spec(item.kind, &field.key.text) else {
                     continue;
@@ -181,8 +181,8 @@ impl Facts {
                 let mut typed = Vec::new();
                 for (n, value) in field.values.iter().enumerate() {
                     if n > 0 && !spec.list {
-                        issues.push(ValueIssue {
-                            item: ItemId(i),
+                        out.issues.push(ValueIssue {
+                            item: i,
                             file: info.file,
                             span: value.span,
                             key: spec.key.to_string(),
@@ -198,8 +198,8 @@ impl Facts {
                     }
                     match interpret(spec.key, value, spec.value, index) {
                         Ok(t) => typed.push((t, value_span(value))),
-                        Err((span, problem)) => issues.push(ValueIssue {
-                            item: ItemId(i),
+                        Err((span, problem)) => out.issues.push(ValueIssue {
+                            item: i,
                             file: info.file,
                             span,
                             key: spec.key.to_string(),
@@ -209,12 +209,87 @@ impl Facts {
                 }
                 item_facts.fields.insert(spec.key, (field.key.span, typed));
             }
+            out.items.push(item_facts);
         }
-        (facts, issues)
+        out
+    }
+
+    /// Whether the two files' items mean the same to the graph, the forecast and risk: the same
+    /// keys with the same values, wherever they are written (text is left out: no computation
+    /// across items reads it).
+    pub fn same_meaning(&self, other: &FileFacts) -> bool {
+        self.items.len() == other.items.len()
+            && self
+                .items
+                .iter()
+                .zip(&other.items)
+                .all(|(a, b)| a.same_meaning(b))
+    }
+}
+
+impl ItemFacts {
+    fn same_meaning(&self, other: &ItemFacts) -> bool {
+        let same_values = |a: &TypedValues, b: &TypedValues| {
+            a.len() == b.len()
+                && a.iter().zip(b).all(|((x, _), (y, _))| match (x, y) {
+                    (Typed::Text(_), Typed::Text(_)) => true,
+                    _ => x == y,
+                })
+        };
+        self.fields.len() == other.fields.len()
+            && self.fields.iter().all(|(key, (_, values))| {
+                other
+                    .fields
+                    .get(key)
+                    .is_some_and(|(_, theirs)| same_values(values, theirs))
+            })
+    }
+}
+
+/// The facts of every item, by [`ItemId`], kept by file like the [`Index`].
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    files: Vec<Arc<FileFacts>>,
+    located: Arc<Vec<(u32, u32)>>,
+}
+
+impl Facts {
+    /// Interprets every known field of every item with an ID.
+    pub fn build(workspace: &Workspace, index: &Index) -> Facts {
+        let files = workspace
+            .file_ids()
+            .map(|file| Arc::new(FileFacts::build(workspace, index, file)))
+            .collect();
+        Facts {
+            files,
+            located: index.located().clone(),
+        }
+    }
+
+    /// These facts with some files' facts replaced, for an index with the same definitions.
+    pub fn with_files(&self, replaced: impl IntoIterator<Item = (FileId, Arc<FileFacts>)>) -> Facts {
+        let mut files = self.files.clone();
+        for (file, facts) in replaced {
+            files[file.0] = facts;
+        }
+        Facts {
+            files,
+            located: self.located.clone(),
+        }
+    }
+
+    pub fn file(&self, file: FileId) -> &Arc<FileFacts> {
+        &self.files[file.0]
+    }
+
+    /// Every value issue, file by file.
+    pub fn issues(&self) -> impl Iterator<Item = &ValueIssue> + '_ {
+        self.files.iter().flat_map(|f| f.issues.iter())
     }
 
     pub fn of(&self, item: ItemId) -> &ItemFacts {
-        &self.items[item.0]
+        let (file, n) = self.located[item.0];
+        &self.files[file as usize].items[n as usize]
     }
 }
 

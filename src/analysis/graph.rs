@@ -421,7 +421,7 @@ mod tests {
     fn graph_of(text: &str) -> (Index, DependencyGraph) {
         let workspace = Workspace::from_texts([("t.plan", text)]);
         let index = Index::build(&workspace);
-        let (facts, _) = Facts::build(&workspace, &index);
+        let facts = Facts::build(&workspace, &index);
         let graph = DependencyGraph::build(&index, &facts);
         (index, graph)
     }
@@ -503,7 +503,7 @@ mod tests {
         let text = "initiative a {\n  depends_on: b + 1w, c\n}\ninitiative b { depends_on: c, b }\ninitiative c {\n  depends_on: c\n}\n";
         let workspace = Workspace::from_texts([("t.plan", text)]);
         let index = Index::build(&workspace);
-        let (facts, _) = Facts::build(&workspace, &index);
+        let facts = Facts::build(&workspace, &index);
         let graph = DependencyGraph::build(&index, &facts);
         let removed = |dependent: &str, dependency: &str| {
             let d = graph

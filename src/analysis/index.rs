@@ -134,7 +134,7 @@ impl FileIndex {
 struct Definitions {
     by_name: HashMap<String, Vec<ItemId>>,
     /// By item: its file and its position among the file's items.
-    located: Vec<(u32, u32)>,
+    located: Arc<Vec<(u32, u32)>>,
     suggester: Suggester,
 }
 
@@ -161,6 +161,7 @@ impl Index {
     /// The index of these files, each already indexed.
     pub fn from_files(files: Vec<Arc<FileIndex>>) -> Index {
         let mut definitions = Definitions::default();
+        let mut located = Vec::new();
         for (f, file) in files.iter().enumerate() {
             for (n, item) in file.items.iter().enumerate() {
                 definitions
@@ -168,9 +169,10 @@ impl Index {
                     .entry(item.name.clone())
                     .or_default()
                     .push(ItemId(file.first + n));
-                definitions.located.push((f as u32, n as u32));
+                located.push((f as u32, n as u32));
             }
         }
+        definitions.located = Arc::new(located);
         Index {
             files,
             definitions: Arc::new(definitions),
@@ -211,6 +213,16 @@ impl Index {
                 .enumerate()
                 .map(move |(n, info)| (ItemId(file.first + n), info))
         })
+    }
+
+    /// By item: its file and its position among the file's items; shared while definitions stay.
+    pub fn located(&self) -> &Arc<Vec<(u32, u32)>> {
+        &self.definitions.located
+    }
+
+    /// Whether `other` has the same definitions, so that what is keyed by item carries over.
+    pub fn same_definitions(&self, other: &Index) -> bool {
+        Arc::ptr_eq(&self.definitions, &other.definitions)
     }
 
     /// One file's part of the index.

@@ -95,7 +95,7 @@ pub fn analyze_unless(
     if cancelled() {
         return None;
     }
-    let (facts, value_issues) = Facts::build(workspace, &index);
+    let facts = Facts::build(workspace, &index);
     if cancelled() {
         return None;
     }
@@ -110,7 +110,7 @@ pub fn analyze_unless(
             ));
         }
     }
-    validate::check(workspace, &index, &facts, &value_issues, &mut diagnostics);
+    validate::check(workspace, &index, &facts, &mut diagnostics);
     // The dependency graph, the forecast and risk, with their diagnostics.
     let graph = DependencyGraph::build(&index, &facts);
     if cancelled() {

@@ -20,7 +20,6 @@ pub fn check(
     workspace: &Workspace,
     index: &Index,
     facts: &Facts,
-    value_issues: &[ValueIssue],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let program = index
@@ -35,7 +34,7 @@ pub fn check(
     };
     checker.duplicate_definitions(diagnostics);
     checker.second_programs(diagnostics);
-    for issue in value_issues {
+    for issue in facts.issues() {
         diagnostics.push(checker.value_issue(issue));
     }
     for (ItemId(n), info) in index.iter() {
