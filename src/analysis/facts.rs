@@ -267,7 +267,10 @@ impl Facts {
     }
 
     /// These facts with some files' facts replaced, for an index with the same definitions.
-    pub fn with_files(&self, replaced: impl IntoIterator<Item = (FileId, Arc<FileFacts>)>) -> Facts {
+    pub fn with_files(
+        &self,
+        replaced: impl IntoIterator<Item = (FileId, Arc<FileFacts>)>,
+    ) -> Facts {
         let mut files = self.files.clone();
         for (file, facts) in replaced {
             files[file.0] = facts;

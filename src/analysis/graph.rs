@@ -26,9 +26,11 @@ pub struct Dependency {
     pub lag_days: i64,
     /// `depends_on` or `requires`.
     pub key: &'static str,
-    /// The dependency's name where it is written in the dependent's field.
+    /// The dependent's file, where the reference is written.
     pub file: FileId,
-    pub span: Span,
+    /// The reference's place among the resolved references of its field; its span is read from
+    /// the facts, so that the graph holds no position and outlives edits that move text.
+    pub position: usize,
 }
 
 impl Dependency {
@@ -43,6 +45,16 @@ impl Dependency {
 
     pub fn is_self(&self) -> bool {
         self.dependent == self.dependency
+    }
+
+    /// The dependency's name where it is written in the dependent's field.
+    pub fn span(&self, facts: &Facts) -> Span {
+        facts
+            .of(self.dependent)
+            .items(self.key)
+            .nth(self.position)
+            .map(|(_, _, span)| span)
+            .expect("a dependency comes from its dependent's facts")
     }
 }
 
@@ -96,7 +108,8 @@ impl DependencyGraph {
                 Kind::Milestone => "requires",
                 _ => continue,
             };
-            for (dependency, lag_days, span) in facts.of(ItemId(i)).items(key) {
+            for (position, (dependency, lag_days, _)) in facts.of(ItemId(i)).items(key).enumerate()
+            {
                 let edge = graph.dependencies.len();
                 graph.upstream[i].push(edge);
                 graph.downstream[dependency.0].push(edge);
@@ -106,7 +119,7 @@ impl DependencyGraph {
                     lag_days,
                     key,
                     file: info.file,
-                    span,
+                    position,
                 });
             }
         }
@@ -301,20 +314,25 @@ impl DependencyGraph {
     }
 
     /// `dependency-cycle` once per cycle, on the reference that closes it, and `self-dependency`.
-    pub fn diagnostics(&self, workspace: &Workspace, index: &Index) -> Vec<Diagnostic> {
+    pub fn diagnostics(
+        &self,
+        workspace: &Workspace,
+        index: &Index,
+        facts: &Facts,
+    ) -> Vec<Diagnostic> {
         let mut diagnostics = Vec::new();
         for d in self.dependencies.iter().filter(|d| d.is_self()) {
             let name = &index.item(d.dependent).name;
             let mut diagnostic = Diagnostic::new(
                 Code::SelfDependency,
                 d.file,
-                d.span,
+                d.span(facts),
                 format!(
                     "`{name}` {} itself; this reference is left out of the forecast",
                     d.verb()
                 ),
             );
-            if let Some(edit) = removal(workspace, index, d) {
+            if let Some(edit) = removal(workspace, index, facts, d) {
                 diagnostic = diagnostic.with_fix(Fix {
                     title: format!("Remove `{name}` from `{}`", d.key),
                     edits: vec![edit],
@@ -328,7 +346,7 @@ impl DependencyGraph {
             let mut diagnostic = Diagnostic::new(
                 Code::DependencyCycle,
                 d.file,
-                d.span,
+                d.span(facts),
                 format!(
                     "dependency cycle: {}; none of these can be forecast until one of the references is removed",
                     self.spell(cycle, index)
@@ -338,7 +356,7 @@ impl DependencyGraph {
                 let other = &self.dependencies[e];
                 diagnostic = diagnostic.with_related(
                     other.file,
-                    other.span,
+                    other.span(facts),
                     format!(
                         "`{}` {} `{}` here",
                         index.item(other.dependent).name,
@@ -374,13 +392,19 @@ pub fn spell_chain(names: Vec<&str>) -> String {
 
 /// The edit that removes one reference from its list, with its lag and comma, or the whole
 /// field (and its line, when it is alone there) when it is the only value.
-pub fn removal(workspace: &Workspace, index: &Index, d: &Dependency) -> Option<Edit> {
+pub fn removal(
+    workspace: &Workspace,
+    index: &Index,
+    facts: &Facts,
+    d: &Dependency,
+) -> Option<Edit> {
+    let written = d.span(facts);
     let info = index.item(d.dependent);
     let file = workspace.file(info.file);
     let item = file.syntax.items.get(info.index_in_file)?;
     let field = item.fields.iter().find(|f| f.key.text == d.key)?;
     let position = field.values.iter().position(|v| match &v.kind {
-        ValueKind::Reference(r) => r.name.span == d.span,
+        ValueKind::Reference(r) => r.name.span == written,
         _ => false,
     })?;
     let values = &field.values;
@@ -438,14 +462,18 @@ mod tests {
     #[test]
     fn a_cycle_reads_from_the_item_defined_first_and_closes_on_its_last_reference() {
         let text = "initiative c { depends_on: a }\ninitiative a { depends_on: b }\ninitiative b { depends_on: c }\n";
-        let (index, graph) = graph_of(text);
+        let workspace = Workspace::from_texts([("t.plan", text)]);
+        let index = Index::build(&workspace);
+        let facts = Facts::build(&workspace, &index);
+        let graph = DependencyGraph::build(&index, &facts);
         assert_eq!(graph.cycles().len(), 1);
         let cycle = &graph.cycles()[0];
         assert_eq!(graph.spell(cycle, &index), "c -> a -> b -> c");
         // The closing reference is `c` in b's depends_on.
         let closing = graph.dependency(*cycle.edges.last().unwrap());
         assert_eq!(index.item(closing.dependent).name, "b");
-        assert_eq!(&text[closing.span.start..closing.span.end], "c");
+        let span = closing.span(&facts);
+        assert_eq!(&text[span.start..span.end], "c");
         assert!(index.iter().all(|(i, _)| graph.in_cycle(i)));
     }
 
@@ -514,7 +542,7 @@ mod tests {
                         && index.item(d.dependency).name == dependency
                 })
                 .unwrap();
-            let edit = removal(&workspace, &index, d).unwrap();
+            let edit = removal(&workspace, &index, &facts, d).unwrap();
             let mut after = text.to_string();
             after.replace_range(edit.span.start..edit.span.end, &edit.new_text);
             after

@@ -118,7 +118,7 @@ pub fn analyze_unless(
     }
     let forecast = schedule::Forecast::compute(&index, &facts, &graph);
     let risk = risk::RiskReport::compute(&index, &facts, &graph);
-    diagnostics.extend(graph.diagnostics(workspace, &index));
+    diagnostics.extend(graph.diagnostics(workspace, &index, &facts));
     diagnostics.extend(schedule_checks::diagnostics(
         workspace,
         &index,

@@ -431,7 +431,7 @@ impl Context<'_> {
                 let mut diagnostic = Diagnostic::new(
                     Code::DependsOnCancelled,
                     d.file,
-                    d.span,
+                    d.span(self.facts),
                     format!(
                         "`{}` is cancelled, so it is left out of the forecast of `{}`: remove it or name the work that replaces it",
                         self.name(to),
@@ -439,7 +439,7 @@ impl Context<'_> {
                     ),
                 );
                 diagnostic = self.related_status(diagnostic, to);
-                if let Some(edit) = removal(self.workspace, self.index, d) {
+                if let Some(edit) = removal(self.workspace, self.index, self.facts, d) {
                     diagnostic = diagnostic.with_fix(Fix {
                         title: format!("Remove `{}` from `{}`", self.name(to), d.key),
                         edits: vec![edit],
@@ -451,7 +451,7 @@ impl Context<'_> {
                 let diagnostic = Diagnostic::new(
                     Code::DoneBeforeDependency,
                     d.file,
-                    d.span,
+                    d.span(self.facts),
                     format!(
                         "`{}` is done, but `{}`, which it {}, is still {to_status}",
                         self.name(from),
@@ -518,7 +518,8 @@ impl Context<'_> {
                         self.name(blocked)
                     )
                 };
-                let hint = Diagnostic::new(Code::BlockedUpstream, d.file, d.span, message);
+                let hint =
+                    Diagnostic::new(Code::BlockedUpstream, d.file, d.span(self.facts), message);
                 out.push(self.related_status(hint, blocked));
             }
             self.health_mismatch(item, upstream_blocked(item, &nearest), out);
