@@ -8,7 +8,7 @@ use chrono::{Datelike, NaiveDate, TimeDelta};
 use crate::analysis::facts::{Facts, ItemFacts};
 use crate::analysis::graph::DependencyGraph;
 use crate::analysis::index::{Index, ItemId};
-use crate::syntax::{Kind, Span};
+use crate::syntax::Kind;
 
 /// The forecast of one initiative or milestone.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,7 +127,7 @@ impl Extent {
 pub struct ProgramDates {
     pub id: ItemId,
     pub start: Option<NaiveDate>,
-    pub end: Option<(NaiveDate, Span)>,
+    pub end: Option<NaiveDate>,
 }
 
 /// Why an item has no forecast, and the item where the missing information is.
@@ -205,7 +205,7 @@ impl Forecast {
                 ProgramDates {
                     id: ItemId(p),
                     start: f.date("start").map(|(d, _)| d),
-                    end: f.date("end"),
+                    end: f.date("end").map(|(d, _)| d),
                 }
             });
         let program_start = program.and_then(|p| p.start).is_some();
@@ -438,7 +438,7 @@ impl Forecast {
             }
             if let Some(ProgramDates {
                 id,
-                end: Some((end, _)),
+                end: Some(end),
                 ..
             }) = self.program
             {

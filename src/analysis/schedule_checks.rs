@@ -304,10 +304,13 @@ impl Context<'_> {
     fn program_end_at_risk(&self, out: &mut Vec<Diagnostic>) {
         let Some(ProgramDates {
             id: program,
-            end: Some((program_end, span)),
+            end: Some(program_end),
             ..
         }) = self.forecast.program()
         else {
+            return;
+        };
+        let Some((_, span)) = self.facts.of(program).date("end") else {
             return;
         };
         let late: Vec<(NaiveDate, ItemId)> = (0..self.index.len())
