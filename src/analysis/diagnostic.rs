@@ -173,4 +173,15 @@ impl Diagnostic {
         self.fixes.push(fix);
         self
     }
+
+    /// Whether a related place or a fix's edit lies in one of `files`: then an edit there can
+    /// move what this diagnostic points at.
+    pub fn points_into(&self, files: &crate::analysis::FileSet) -> bool {
+        self.related.iter().any(|r| files.contains(r.file))
+            || self
+                .fixes
+                .iter()
+                .flat_map(|f| &f.edits)
+                .any(|e| files.contains(e.file))
+    }
 }

@@ -135,6 +135,8 @@ struct Definitions {
     by_name: HashMap<String, Vec<ItemId>>,
     /// By item: its file and its position among the file's items.
     located: Arc<Vec<(u32, u32)>>,
+    /// The workspace's program: the first one defined.
+    program: Option<ItemId>,
     suggester: Suggester,
 }
 
@@ -170,6 +172,9 @@ impl Index {
                     .or_default()
                     .push(ItemId(file.first + n));
                 located.push((f as u32, n as u32));
+                if item.kind == Kind::Program && definitions.program.is_none() {
+                    definitions.program = Some(ItemId(file.first + n));
+                }
             }
         }
         definitions.located = Arc::new(located);
@@ -223,6 +228,11 @@ impl Index {
     /// Whether `other` has the same definitions, so that what is keyed by item carries over.
     pub fn same_definitions(&self, other: &Index) -> bool {
         Arc::ptr_eq(&self.definitions, &other.definitions)
+    }
+
+    /// The workspace's program: the first one defined.
+    pub fn program(&self) -> Option<ItemId> {
+        self.definitions.program
     }
 
     /// One file's part of the index.

@@ -28,6 +28,8 @@ pub use risk::{RiskAssessment, RiskLevel};
 pub use schedule::{ItemSchedule, ScheduleState};
 pub use workspace::{FileId, SourceFile, Workspace};
 
+use std::sync::{Arc, OnceLock};
+
 use crate::syntax::Span;
 use facts::Facts;
 
@@ -63,20 +65,81 @@ pub struct Hover {
     pub markdown: String,
 }
 
-/// The result of analysing a workspace.
+/// The files a pass of the diagnostics reports on.
+#[derive(Clone, Debug)]
+pub struct FileSet(Vec<bool>);
+
+impl FileSet {
+    /// Every file of a workspace of `count` files.
+    pub fn all(count: usize) -> FileSet {
+        FileSet(vec![true; count])
+    }
+
+    /// None of `count` files.
+    pub fn none(count: usize) -> FileSet {
+        FileSet(vec![false; count])
+    }
+
+    pub fn insert(&mut self, file: FileId) {
+        self.0[file.0] = true;
+    }
+
+    pub fn contains(&self, file: FileId) -> bool {
+        self.0.get(file.0).copied().unwrap_or(false)
+    }
+
+    /// The files in the set, in order.
+    pub fn files(&self) -> impl Iterator<Item = FileId> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(_, &inside)| inside)
+            .map(|(n, _)| FileId(n))
+    }
+}
+
+/// What the graph, the forecast and risk computed: shared by analyses whose facts mean the same.
 #[derive(Debug)]
+struct Computed {
+    graph: DependencyGraph,
+    forecast: schedule::Forecast,
+    risk: risk::RiskReport,
+    relations: queries::Relations,
+}
+
+impl Computed {
+    fn compute(index: &Index, facts: &Facts, cancelled: &dyn Fn() -> bool) -> Option<Computed> {
+        let graph = DependencyGraph::build(index, facts);
+        if cancelled() {
+            return None;
+        }
+        let forecast = schedule::Forecast::compute(index, facts, &graph);
+        if cancelled() {
+            return None;
+        }
+        let risk = risk::RiskReport::compute(index, facts, &graph);
+        let relations = queries::Relations::build(index, facts);
+        Some(Computed {
+            graph,
+            forecast,
+            risk,
+            relations,
+        })
+    }
+}
+
+/// The result of analysing a workspace. Cheap to clone: its parts are shared.
+#[derive(Clone, Debug)]
 pub struct Analysis {
     workspace: Workspace,
+    options: Options,
     index: Index,
     facts: Facts,
-    relations: queries::Relations,
-    diagnostics: Vec<Diagnostic>,
-    forecast: schedule::Forecast,
-    /// By item: the score of a risk with a likelihood and an impact.
-    risks: Vec<Option<RiskAssessment>>,
-    /// By item: the open risks on it or on anything it transitively depends on, highest score first.
-    exposure: Vec<Vec<ItemId>>,
-    graph: DependencyGraph,
+    computed: Arc<Computed>,
+    /// By file: its diagnostics, ordered by position and code.
+    diagnostics: Vec<Arc<Vec<Diagnostic>>>,
+    /// Every diagnostic in one list, made when first asked for.
+    all_diagnostics: Arc<OnceLock<Vec<Diagnostic>>>,
 }
 
 /// Analyses the whole workspace: every diagnostic in one run, in a deterministic order.
@@ -99,10 +162,36 @@ pub fn analyze_unless(
     if cancelled() {
         return None;
     }
-    let mut diagnostics = Vec::new();
-    for file in workspace.file_ids() {
+    let computed = Arc::new(Computed::compute(&index, &facts, cancelled)?);
+    let all = FileSet::all(workspace.files().len());
+    let diagnostics = diagnose(workspace, &index, &facts, &computed, options.today, &all)
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    Some(Analysis {
+        workspace: workspace.clone(),
+        options: options.clone(),
+        index,
+        facts,
+        computed,
+        diagnostics,
+        all_diagnostics: Arc::default(),
+    })
+}
+
+/// The diagnostics of the files in `only`, by file (empty for the others), each file's sorted.
+fn diagnose(
+    workspace: &Workspace,
+    index: &Index,
+    facts: &Facts,
+    computed: &Computed,
+    today: NaiveDate,
+    only: &FileSet,
+) -> Vec<Vec<Diagnostic>> {
+    let mut found = Vec::new();
+    for file in only.files() {
         for error in &workspace.file(file).syntax.errors {
-            diagnostics.push(Diagnostic::new(
+            found.push(Diagnostic::new(
                 Code::SyntaxError,
                 file,
                 error.span,
@@ -110,37 +199,28 @@ pub fn analyze_unless(
             ));
         }
     }
-    validate::check(workspace, &index, &facts, &mut diagnostics);
-    // The dependency graph, the forecast and risk, with their diagnostics.
-    let graph = DependencyGraph::build(&index, &facts);
-    if cancelled() {
-        return None;
-    }
-    let forecast = schedule::Forecast::compute(&index, &facts, &graph);
-    let risk = risk::RiskReport::compute(&index, &facts, &graph);
-    diagnostics.extend(graph.diagnostics(workspace, &index, &facts));
-    diagnostics.extend(schedule_checks::diagnostics(
-        workspace,
-        &index,
-        &facts,
-        &graph,
-        &forecast,
-        options.today,
-    ));
-    diagnostics.extend(risk.diagnostics(&index, &facts));
-    sort_diagnostics(&mut diagnostics);
-    let relations = queries::Relations::build(&index, &facts);
-    Some(Analysis {
-        workspace: workspace.clone(),
-        index,
-        relations,
-        facts,
-        diagnostics,
-        forecast,
-        risks: risk.risks,
-        exposure: risk.exposure,
+    validate::check(workspace, index, facts, only, &mut found);
+    let Computed {
         graph,
-    })
+        forecast,
+        risk,
+        ..
+    } = computed;
+    found.extend(graph.diagnostics(workspace, index, facts));
+    found.extend(schedule_checks::diagnostics(
+        workspace, index, facts, graph, forecast, today, only,
+    ));
+    found.extend(risk.diagnostics(index, facts));
+    let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); workspace.files().len()];
+    for diagnostic in found {
+        if only.contains(diagnostic.file) {
+            by_file[diagnostic.file.0].push(diagnostic);
+        }
+    }
+    for diagnostics in &mut by_file {
+        sort_diagnostics(diagnostics);
+    }
+    by_file
 }
 
 fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
@@ -150,9 +230,113 @@ fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
 }
 
 impl Analysis {
+    /// The analysis of `workspace`, reusing what this analysis of an earlier version of it still
+    /// holds: each unchanged file's index, facts and diagnostics; the graph, the forecast and
+    /// risk when the changed files' facts mean the same (an edit of a title, a description, a
+    /// comment or the layout). Equal to [`analyze`] of `workspace`.
+    pub fn update(
+        &self,
+        workspace: &Workspace,
+        options: &Options,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Option<Analysis> {
+        let same_files = self.workspace.files().len() == workspace.files().len()
+            && self
+                .workspace
+                .files()
+                .iter()
+                .zip(workspace.files())
+                .all(|(a, b)| a.path == b.path);
+        if !same_files || *options != self.options {
+            return analyze_unless(workspace, options, cancelled);
+        }
+        let changed: Vec<FileId> = workspace
+            .file_ids()
+            .filter(|&f| {
+                let (old, new) = (self.workspace.file(f), workspace.file(f));
+                !Arc::ptr_eq(&old.text, &new.text) || !Arc::ptr_eq(&old.syntax, &new.syntax)
+            })
+            .collect();
+        let mut parts = Vec::new();
+        for &file in &changed {
+            let old = self.index.file(file);
+            let part = index::FileIndex::build(workspace, file, old.first);
+            if !old.same_definitions(&part) {
+                // Items were added, removed or renamed: IDs and resolution change everywhere.
+                return analyze_unless(workspace, options, cancelled);
+            }
+            parts.push((file, Arc::new(part)));
+        }
+        let index = self.index.with_files(parts);
+        let fact_parts: Vec<_> = changed
+            .iter()
+            .map(|&file| {
+                (
+                    file,
+                    Arc::new(facts::FileFacts::build(workspace, &index, file)),
+                )
+            })
+            .collect();
+        let alike = fact_parts
+            .iter()
+            .all(|(file, part)| part.same_meaning(self.facts.file(*file)));
+        let facts = self.facts.with_files(fact_parts);
+        if cancelled() {
+            return None;
+        }
+        let files = workspace.files().len();
+        let (computed, redo) = if alike {
+            // Only positions and text moved: the changed files' diagnostics, and those of the
+            // files whose diagnostics point into them, are made again.
+            let mut redo = FileSet::none(files);
+            for &file in &changed {
+                redo.insert(file);
+            }
+            for (n, diagnostics) in self.diagnostics.iter().enumerate() {
+                if diagnostics.iter().any(|d| d.points_into(&redo)) {
+                    redo.insert(FileId(n));
+                }
+            }
+            (self.computed.clone(), redo)
+        } else {
+            let computed = Arc::new(Computed::compute(&index, &facts, cancelled)?);
+            (computed, FileSet::all(files))
+        };
+        let mut fresh = diagnose(workspace, &index, &facts, &computed, options.today, &redo);
+        let diagnostics = (0..files)
+            .map(|n| {
+                if redo.contains(FileId(n)) {
+                    Arc::new(std::mem::take(&mut fresh[n]))
+                } else {
+                    self.diagnostics[n].clone()
+                }
+            })
+            .collect();
+        Some(Analysis {
+            workspace: workspace.clone(),
+            options: options.clone(),
+            index,
+            facts,
+            computed,
+            diagnostics,
+            all_diagnostics: Arc::default(),
+        })
+    }
+
+    /// The diagnostics of one file, ordered by position and code; shared by analyses in which
+    /// the file's diagnostics did not change.
+    pub fn file_diagnostics(&self, file: FileId) -> &Arc<Vec<Diagnostic>> {
+        &self.diagnostics[file.0]
+    }
+
     /// Every diagnostic, ordered by file, position and code.
     pub fn diagnostics(&self) -> &[Diagnostic] {
-        &self.diagnostics
+        self.all_diagnostics.get_or_init(|| {
+            self.diagnostics
+                .iter()
+                .flat_map(|d| d.iter().cloned())
+                .collect()
+        })
     }
 
     /// The workspace analysed; cheap to hold, its texts and models are shared.
@@ -211,30 +395,30 @@ impl Analysis {
 
     /// The forecast of an initiative or milestone; `None` for other kinds.
     pub fn schedule(&self, item: ItemId) -> Option<&ScheduleState> {
-        self.forecast.state(item)
+        self.computed.forecast.state(item)
     }
 
     /// A milestone's critical path: its least-slack predecessors, first to last, then the milestone.
     /// For the program, when it has an end: the chain of least-slack predecessors of the work that
     /// ends last, ending with that work.
     pub fn critical_path(&self, milestone: ItemId) -> Vec<ItemId> {
-        self.forecast.critical_path(milestone)
+        self.computed.forecast.critical_path(milestone)
     }
 
     /// The `depends_on` and `requires` references: what an item waits for and what waits for it.
     pub fn dependency_graph(&self) -> &DependencyGraph {
-        &self.graph
+        &self.computed.graph
     }
 
     /// The score and level of a risk item with a likelihood and an impact.
     pub fn risk(&self, item: ItemId) -> Option<RiskAssessment> {
-        self.risks[item.0]
+        self.computed.risk.risks[item.0]
     }
 
     /// The top [`risk::TOP_EXPOSURE`] open risks on `item` or on anything it transitively
     /// depends on, highest score first; [`Analysis::exposure_reach`] finds them all.
     pub fn exposure(&self, item: ItemId) -> &[ItemId] {
-        &self.exposure[item.0]
+        &self.computed.risk.exposure[item.0]
     }
 
     /// The item whose ID is at `span` in `file`.

@@ -80,13 +80,14 @@ impl Analysis {
     /// What `item` waits for: an initiative's `depends_on`, a milestone's `requires`, in text
     /// order (references that resolve to an initiative or a milestone, with their lags).
     pub fn dependencies(&self, item: ItemId) -> impl Iterator<Item = &Dependency> + '_ {
-        self.graph.upstream(item).map(|(_, d)| d)
+        self.computed.graph.upstream(item).map(|(_, d)| d)
     }
 
     /// The initiatives and milestones that depend on or require `item` directly, in workspace
     /// order, each once.
     pub fn dependents(&self, item: ItemId) -> Vec<ItemId> {
         let mut dependents: Vec<ItemId> = self
+            .computed
             .graph
             .downstream(item)
             .map(|(_, d)| d.dependent)
@@ -156,28 +157,28 @@ impl Analysis {
 
     /// The items whose `owner` is `person`, in workspace order.
     pub fn owned_by(&self, person: ItemId) -> &[ItemId] {
-        &self.relations.owned[person.0]
+        &self.computed.relations.owned[person.0]
     }
 
     /// The teams whose `lead` is `person`.
     pub fn teams_led_by(&self, person: ItemId) -> &[ItemId] {
-        &self.relations.led[person.0]
+        &self.computed.relations.led[person.0]
     }
 
     /// The teams a person is on: by their own `team` field or a team's `members`.
     pub fn teams_of(&self, person: ItemId) -> &[ItemId] {
-        &self.relations.teams_of[person.0]
+        &self.computed.relations.teams_of[person.0]
     }
 
     /// The people on a team: its `members` and the people whose `team` it is, each once.
     pub fn team_members(&self, team: ItemId) -> &[ItemId] {
-        &self.relations.members[team.0]
+        &self.computed.relations.members[team.0]
     }
 
     /// A team's initiatives grouped by status, in the order of the statuses in the schema;
     /// statuses without work are left out.
     pub fn team_work(&self, team: ItemId) -> Vec<(&'static str, Vec<ItemId>)> {
-        let work = &self.relations.work_of_team[team.0];
+        let work = &self.computed.relations.work_of_team[team.0];
         schema::INITIATIVE_STATUSES
             .iter()
             .map(|&status| {
@@ -204,10 +205,11 @@ impl Analysis {
         while at < reached.len() {
             let from = reached[at];
             at += 1;
-            for (_, d) in self.graph.upstream(from) {
+            for (_, d) in self.computed.graph.upstream(from) {
                 let up = d.dependency;
                 if seen[up.0]
-                    || (!self.graph.same_cycle(from, up) && self.graph.status(up) == "cancelled")
+                    || (!self.computed.graph.same_cycle(from, up)
+                        && self.computed.graph.status(up) == "cancelled")
                 {
                     continue;
                 }
@@ -230,7 +232,7 @@ impl Analysis {
 
     /// The risks whose `affects` names `item` directly.
     pub fn risks_on(&self, item: ItemId) -> &[ItemId] {
-        &self.relations.risks_on[item.0]
+        &self.computed.relations.risks_on[item.0]
     }
 }
 

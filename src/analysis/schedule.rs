@@ -437,9 +437,7 @@ impl Forecast {
                 }
             }
             if let Some(ProgramDates {
-                id,
-                end: Some(end),
-                ..
+                id, end: Some(end), ..
             }) = self.program
             {
                 consider(end, id);

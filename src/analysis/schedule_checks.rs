@@ -10,6 +10,7 @@ use crate::analysis::graph::{removal, spell_chain, DependencyGraph};
 use crate::analysis::index::{Index, ItemId};
 use crate::analysis::schedule::{add_days, days_between, Extent, Forecast, ProgramDates};
 use crate::analysis::workspace::Workspace;
+use crate::analysis::FileSet;
 use crate::syntax::{Kind, Span};
 
 /// Everything the checks read.
@@ -20,9 +21,11 @@ struct Context<'a> {
     graph: &'a DependencyGraph,
     forecast: &'a Forecast,
     today: NaiveDate,
+    only: &'a FileSet,
 }
 
-/// Every schedule and status diagnostic, in no particular order (the caller sorts).
+/// Every schedule and status diagnostic of the items of the files in `only`, in no particular
+/// order (the caller sorts; a few may lie in other files, and the caller leaves them out).
 pub fn diagnostics(
     workspace: &Workspace,
     index: &Index,
@@ -30,6 +33,7 @@ pub fn diagnostics(
     graph: &DependencyGraph,
     forecast: &Forecast,
     today: NaiveDate,
+    only: &FileSet,
 ) -> Vec<Diagnostic> {
     let cx = Context {
         workspace,
@@ -38,10 +42,10 @@ pub fn diagnostics(
         graph,
         forecast,
         today,
+        only,
     };
     let mut out = Vec::new();
-    for i in 0..index.len() {
-        let item = ItemId(i);
+    for item in only.files().flat_map(|file| index.items_in(file)) {
         match index.item(item).kind {
             Kind::Program => cx.inconsistent_dates(item, &mut out),
             Kind::Initiative => {
@@ -310,6 +314,9 @@ impl Context<'_> {
         else {
             return;
         };
+        if !self.only.contains(self.index.item(program).file) {
+            return;
+        }
         let Some((_, span)) = self.facts.of(program).date("end") else {
             return;
         };
@@ -425,7 +432,7 @@ impl Context<'_> {
     /// depends-on-cancelled and done-before-dependency, on each reference.
     fn reference_checks(&self, out: &mut Vec<Diagnostic>) {
         for d in self.graph.dependencies() {
-            if d.is_self() {
+            if d.is_self() || !self.only.contains(d.file) {
                 continue;
             }
             let (from, to) = (d.dependent, d.dependency);
@@ -491,8 +498,7 @@ impl Context<'_> {
                 _ => upstream_blocked(item, &nearest),
             };
         }
-        for i in 0..count {
-            let item = ItemId(i);
+        for item in self.only.files().flat_map(|file| self.index.items_in(file)) {
             if !matches!(
                 self.index.item(item).kind,
                 Kind::Initiative | Kind::Milestone

@@ -9,40 +9,40 @@ use crate::analysis::facts::{closest, Facts, Problem, ValueIssue};
 use crate::analysis::index::{Index, ItemId, ItemInfo};
 use crate::analysis::schema::{self, ValueType};
 use crate::analysis::workspace::{FileId, Workspace};
+use crate::analysis::FileSet;
 use crate::syntax::{Item, Kind, Span};
 
 /// The person named in an `owner:` that a fix adds when nobody better is known; it names nobody,
 /// so the unresolved reference that follows asks the user to complete it.
 pub const OWNER_PLACEHOLDER: &str = "owner";
 
-/// Every validation finding of the workspace, appended to `diagnostics`.
+/// Every validation finding in the files of `only`, appended to `diagnostics`.
 pub fn check(
     workspace: &Workspace,
     index: &Index,
     facts: &Facts,
+    only: &FileSet,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let program = index
-        .iter()
-        .find(|(_, i)| i.kind == Kind::Program)
-        .map(|(id, _)| id.0);
     let checker = Checker {
         workspace,
         index,
         facts,
-        program_owner: program.and_then(|p| facts.of(ItemId(p)).item("owner")),
+        program_owner: index.program().and_then(|p| facts.of(p).item("owner")),
     };
-    checker.duplicate_definitions(diagnostics);
-    checker.second_programs(diagnostics);
-    for issue in facts.issues() {
-        diagnostics.push(checker.value_issue(issue));
-    }
-    for (ItemId(n), info) in index.iter() {
-        let id = ItemId(n);
-        let item = checker.syntax(info);
-        checker.fields(info, item, diagnostics);
-        checker.required_fields(id, info, item, diagnostics);
-        checker.owner(id, info, item, diagnostics);
+    for file in only.files() {
+        for issue in &facts.file(file).issues {
+            diagnostics.push(checker.value_issue(issue));
+        }
+        for id in index.items_in(file) {
+            let info = index.item(id);
+            checker.duplicate_definition(id, info, diagnostics);
+            checker.second_program(id, info, diagnostics);
+            let item = checker.syntax(info);
+            checker.fields(info, item, diagnostics);
+            checker.required_fields(id, info, item, diagnostics);
+            checker.owner(id, info, item, diagnostics);
+        }
     }
 }
 
@@ -63,13 +63,12 @@ impl Checker<'_> {
         &self.workspace.file(file).text
     }
 
-    /// Each later definition of an ID, with the first one as related.
-    fn duplicate_definitions(&self, diagnostics: &mut Vec<Diagnostic>) {
-        let mut first_of: HashMap<&str, ItemId> = HashMap::new();
-        for (ItemId(n), info) in self.index.iter() {
-            let Some(&first) = first_of.get(info.name.as_str()) else {
-                first_of.insert(&info.name, ItemId(n));
-                continue;
+    /// A later definition of an ID, with the first one as related.
+    fn duplicate_definition(&self, id: ItemId, info: &ItemInfo, diagnostics: &mut Vec<Diagnostic>) {
+        {
+            let first = match self.index.lookup(&info.name) {
+                Some(first) if first != id => first,
+                _ => return,
             };
             let first = self.index.item(first);
             let message = format!(
@@ -95,17 +94,17 @@ impl Checker<'_> {
 
     /// A workspace plans one program: every program after the first is reported as a
     /// duplicate definition of the program, unless its ID already is a duplicate.
-    fn second_programs(&self, diagnostics: &mut Vec<Diagnostic>) {
-        let mut programs = self
-            .index
-            .iter()
-            .filter(|(_, info)| info.kind == Kind::Program);
-        let Some((_, first)) = programs.next() else {
+    fn second_program(&self, n: ItemId, info: &ItemInfo, diagnostics: &mut Vec<Diagnostic>) {
+        let Some(first) = self.index.program() else {
             return;
         };
-        for (n, info) in programs {
+        let first = self.index.item(first);
+        if info.kind != Kind::Program || self.index.program() == Some(n) {
+            return;
+        }
+        {
             if self.index.lookup(&info.name) != Some(n) {
-                continue; // its ID is already reported as defined twice
+                return; // its ID is already reported as defined twice
             }
             let message = format!(
                 "a workspace holds one program, and `{}` already is it; \
