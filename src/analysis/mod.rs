@@ -323,6 +323,12 @@ impl Analysis {
         })
     }
 
+    /// Whether this analysis shares the graph, the forecast and risk with `other`: an update
+    /// found the facts they read alike.
+    pub fn shares_computations_with(&self, other: &Analysis) -> bool {
+        Arc::ptr_eq(&self.computed, &other.computed)
+    }
+
     /// The diagnostics of one file, ordered by position and code; shared by analyses in which
     /// the file's diagnostics did not change.
     pub fn file_diagnostics(&self, file: FileId) -> &Arc<Vec<Diagnostic>> {
