@@ -1,6 +1,7 @@
 //! The analysis's diagnostics as the protocol's, per file, with the severities the settings ask for.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tower_lsp_server::ls_types::{
     self as lsp, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, Uri,
@@ -13,33 +14,50 @@ use crate::lsp::state::Snapshot;
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileDiagnostics {
     pub version: Option<i32>,
-    pub diagnostics: Vec<lsp::Diagnostic>,
+    pub diagnostics: Arc<Vec<lsp::Diagnostic>>,
 }
 
-/// The diagnostics of every file of the snapshot, an empty list for a clean file.
-pub fn by_file(snapshot: &Snapshot) -> HashMap<Uri, FileDiagnostics> {
-    let mut files: HashMap<Uri, FileDiagnostics> = snapshot
+/// What was published last: the snapshot it came from and its diagnostics by URI.
+pub struct Published {
+    pub snapshot: Arc<Snapshot>,
+    pub files: HashMap<Uri, FileDiagnostics>,
+}
+
+/// The diagnostics of every file of the snapshot, an empty list for a clean file. A file whose
+/// analysis diagnostics are the very ones `previous` published (an edit elsewhere left them
+/// alike) keeps what was converted then: a keystroke converts only what it changed.
+pub fn by_file(snapshot: &Snapshot, previous: Option<&Published>) -> HashMap<Uri, FileDiagnostics> {
+    let reusable = previous.filter(|p| {
+        p.snapshot.settings == snapshot.settings
+            && p.snapshot.encoding == snapshot.encoding
+            && p.snapshot.features == snapshot.features
+    });
+    snapshot
         .file_ids()
         .map(|file| {
             let view = snapshot.view(file);
+            let ours = snapshot.analysis.file_diagnostics(file);
+            let kept = reusable.and_then(|p| {
+                let theirs = p.snapshot.file(&view.uri)?;
+                let same = Arc::ptr_eq(p.snapshot.analysis.file_diagnostics(theirs), ours)
+                    && Arc::ptr_eq(
+                        &p.snapshot.workspace.file(theirs).text,
+                        &snapshot.workspace.file(file).text,
+                    );
+                same.then(|| p.files.get(&view.uri).map(|f| f.diagnostics.clone()))?
+            });
+            let diagnostics = kept.unwrap_or_else(|| {
+                Arc::new(ours.iter().filter_map(|d| to_lsp(snapshot, d)).collect())
+            });
             (
                 view.uri.clone(),
                 FileDiagnostics {
                     version: view.version,
-                    diagnostics: Vec::new(),
+                    diagnostics,
                 },
             )
         })
-        .collect();
-    for diagnostic in snapshot.analysis.diagnostics() {
-        if let Some(converted) = to_lsp(snapshot, diagnostic) {
-            let uri = snapshot.uri(diagnostic.file);
-            if let Some(entry) = files.get_mut(uri) {
-                entry.diagnostics.push(converted);
-            }
-        }
-    }
-    files
+        .collect()
 }
 
 /// One diagnostic in protocol terms; `None` when the settings turn its code off.
@@ -83,7 +101,11 @@ pub fn changes(
     let mut changes: Vec<_> = new
         .iter()
         .filter(|(uri, now)| match old.get(*uri) {
-            Some(before) => before.diagnostics != now.diagnostics || before.version != now.version,
+            Some(before) => {
+                before.version != now.version
+                    || !(Arc::ptr_eq(&before.diagnostics, &now.diagnostics)
+                        || before.diagnostics == now.diagnostics)
+            }
             None => !now.diagnostics.is_empty(),
         })
         .map(|(uri, now)| (uri.clone(), now.clone()))
@@ -96,7 +118,7 @@ pub fn changes(
                     uri.clone(),
                     FileDiagnostics {
                         version: None,
-                        diagnostics: Vec::new(),
+                        diagnostics: Arc::default(),
                     },
                 )
             }),

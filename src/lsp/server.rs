@@ -17,7 +17,7 @@ use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
 use crate::lsp::client_features::ClientFeatures;
-use crate::lsp::diagnostics::{self, FileDiagnostics};
+use crate::lsp::diagnostics;
 use crate::lsp::document::Document;
 use crate::lsp::files;
 use crate::lsp::guard::guard;
@@ -84,10 +84,9 @@ struct Inner {
     waiting: Mutex<std::collections::BTreeMap<u64, usize>>,
     /// Whether the first scan of the workspace folders is done; requests wait for it.
     scanned: tokio::sync::watch::Sender<bool>,
-    /// What was last published per URI. The async mutex also makes publishing one at a time.
-    published: tokio::sync::Mutex<HashMap<Uri, FileDiagnostics>>,
-    /// The generation whose diagnostics were last published, so that an older one never follows.
-    published_generation: Mutex<Option<u64>>,
+    /// What was last published, and from which snapshot. The async mutex also makes publishing
+    /// one at a time.
+    published: tokio::sync::Mutex<Option<diagnostics::Published>>,
     support: Mutex<ClientSupport>,
     /// Problems with the initialization options, and workspace folders that are not scanned,
     /// shown once the client is ready.
@@ -118,8 +117,7 @@ impl Backend {
                 analysing: tokio::sync::Mutex::new(()),
                 waiting: Mutex::new(std::collections::BTreeMap::new()),
                 scanned: tokio::sync::watch::Sender::new(true),
-                published: tokio::sync::Mutex::new(HashMap::new()),
-                published_generation: Mutex::new(None),
+                published: tokio::sync::Mutex::new(None),
                 support: Mutex::new(ClientSupport::default()),
                 setting_problems: Mutex::new(Vec::new()),
                 analyses: AtomicU64::new(0),
@@ -346,10 +344,12 @@ impl Inner {
         let inputs = lock(&self.state).inputs();
         let generation = inputs.generation;
         let inner = self.clone();
+        // The latest analysis is updated: what the changes left alike is reused.
+        let previous = self.latest().map(|s| s.analysis.clone());
         let run = tokio::task::spawn_blocking(move || {
             let cancelled = || inner.is_stale(generation);
             guard("analysis", || {
-                Snapshot::build_unless(inputs, clock_today(), &cancelled)
+                Snapshot::build_unless(inputs, clock_today(), previous.as_ref(), &cancelled)
             })
         });
         let built = match run.await {
@@ -407,20 +407,29 @@ impl Inner {
         };
         let mut published = self.published.lock().await;
         // A newer analysis may have been published while this one waited for the lock.
-        if lock(&self.published_generation).is_some_and(|g| g > snapshot.generation) {
+        if published
+            .as_ref()
+            .is_some_and(|p| p.snapshot.generation > snapshot.generation)
+        {
             return;
         }
-        let current = match guard("diagnostics", || diagnostics::by_file(&snapshot)) {
+        let current = match guard("diagnostics", || {
+            diagnostics::by_file(&snapshot, published.as_ref())
+        }) {
             Ok(current) => current,
             Err(_) => return,
         };
-        for (uri, file) in diagnostics::changes(&published, &current) {
+        let empty = HashMap::new();
+        let before = published.as_ref().map_or(&empty, |p| &p.files);
+        for (uri, file) in diagnostics::changes(before, &current) {
             self.client
-                .publish_diagnostics(uri, file.diagnostics, file.version)
+                .publish_diagnostics(uri, file.diagnostics.to_vec(), file.version)
                 .await;
         }
-        *published = current;
-        *lock(&self.published_generation) = Some(snapshot.generation);
+        *published = Some(diagnostics::Published {
+            snapshot,
+            files: current,
+        });
         drop(published);
         self.refresh_views().await;
     }

@@ -150,13 +150,15 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn build(inputs: Inputs, clock_today: NaiveDate) -> Snapshot {
-        Snapshot::build_unless(inputs, clock_today, &|| false).expect("never cancelled")
+        Snapshot::build_unless(inputs, clock_today, None, &|| false).expect("never cancelled")
     }
 
-    /// [`Snapshot::build`], giving up once `cancelled` says a newer change made it stale.
+    /// [`Snapshot::build`], updating the analysis of `previous` (what an edit leaves alike is
+    /// reused) and giving up once `cancelled` says a newer change made it stale.
     pub fn build_unless(
         inputs: Inputs,
         clock_today: NaiveDate,
+        previous: Option<&Analysis>,
         cancelled: &dyn Fn() -> bool,
     ) -> Option<Snapshot> {
         let mut views: HashMap<String, FileView> = HashMap::new();
@@ -183,7 +185,11 @@ impl Snapshot {
             files.push(view);
         }
         let today = inputs.settings.today.unwrap_or(clock_today);
-        let analysis = analysis::analyze_unless(&workspace, &Options { today }, cancelled)?;
+        let options = Options { today };
+        let analysis = match previous {
+            Some(previous) => previous.update(&workspace, &options, cancelled)?,
+            None => analysis::analyze_unless(&workspace, &options, cancelled)?,
+        };
         Some(Snapshot {
             generation: inputs.generation,
             workspace,
