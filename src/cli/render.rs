@@ -500,7 +500,7 @@ impl<'a> Files<'a> for Excerpt<'a> {
     fn location(&'a self, id: usize, byte_index: usize) -> Result<files::Location, files::Error> {
         let view = self.view(id)?;
         match view.locations.iter().find(|(at, _)| *at == byte_index) {
-            Some((_, location)) => Ok(location.clone()),
+            Some((_, location)) => Ok(*location),
             None => {
                 let line_index = self.line_index(id, byte_index)?;
                 let range = self.line_range(id, line_index)?;

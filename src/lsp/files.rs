@@ -373,7 +373,7 @@ mod tests {
         symlink(&outside, &root.join("outside_folder"));
         let fifo = root.join("pipe.plan");
         let made = std::process::Command::new("mkfifo").arg(&fifo).status();
-        let scan = scan(&[root.clone()], MAX_ENTRIES, None);
+        let scan = scan(std::slice::from_ref(&root), MAX_ENTRIES, None);
         assert_eq!(
             scan.files,
             BTreeSet::from([root.join("a.plan"), root.join("sub/b.plan")])
