@@ -157,3 +157,29 @@ fn the_spec_example_parses_without_errors() {
     }
     assert_eq!(file.comments.len(), 2);
 }
+
+/// Found by the fuzz target: a string cut by the end of the file, or by a lone `\r`, had no
+/// closing quote and no error, so formatting added a line break and turned it into a broken file.
+#[test]
+fn a_string_cut_by_the_end_of_the_file_or_a_lone_cr_is_unterminated() {
+    for (text, span) in [
+        ("person a \"abc", Span::new(9, 13)),
+        ("person a \"abc\rperson b {}\r", Span::new(9, 13)),
+        ("person a { role: \"x", Span::new(17, 19)),
+    ] {
+        let file = parse(text);
+        assert_spans(text, &file);
+        assert!(
+            file.errors.iter().any(|e| e.span == span
+                && e.message
+                    == "unterminated string: add a closing `\"` before the end of the line"),
+            "{text:?}: {:?}",
+            file.errors
+        );
+        assert_eq!(
+            planls::syntax::format::format(text, &file),
+            None,
+            "{text:?}"
+        );
+    }
+}

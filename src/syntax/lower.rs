@@ -418,7 +418,16 @@ impl<'t> Lowerer<'t> {
                         text.push_str(escape);
                     }
                 },
+                // A line break ends an unterminated string; so does the end of the file or a
+                // lone `\r`, where tree-sitter puts a missing `"` instead.
                 "unterminated" => {
+                    end = part.start_byte();
+                    self.error(
+                        Span::new(node.start_byte(), end),
+                        "unterminated string: add a closing `\"` before the end of the line",
+                    );
+                }
+                _ if part.is_missing() => {
                     end = part.start_byte();
                     self.error(
                         Span::new(node.start_byte(), end),
