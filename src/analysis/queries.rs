@@ -99,14 +99,12 @@ impl Analysis {
 
     /// Everything `item` transitively depends on, nearest first, each once.
     pub fn upstream(&self, item: ItemId) -> Vec<ItemId> {
-        self.walk(item, |a, i| {
-            a.dependencies(i).map(|d| d.dependency).collect()
-        })
+        self.walk(item, true)
     }
 
     /// Everything that transitively depends on `item`, nearest first, each once.
     pub fn downstream(&self, item: ItemId) -> Vec<ItemId> {
-        self.walk(item, |a, i| a.dependents(i))
+        self.walk(item, false)
     }
 
     /// The milestones `item` feeds: those downstream of it.
@@ -118,21 +116,35 @@ impl Analysis {
     }
 
     /// A breadth-first walk without recursion, so that long chains cannot overflow the stack;
-    /// cycles end the walk where they close.
-    fn walk(&self, start: ItemId, next: impl Fn(&Analysis, ItemId) -> Vec<ItemId>) -> Vec<ItemId> {
+    /// cycles end the walk where they close. The graph lists each item's neighbours in
+    /// workspace order, so each step finds them in that order without sorting.
+    fn walk(&self, start: ItemId, up: bool) -> Vec<ItemId> {
+        let graph = &self.computed.graph;
         let mut seen = vec![false; self.index.len()];
         seen[start.0] = true;
         let mut order = Vec::new();
         let mut at = 0;
-        let mut frontier = vec![start];
-        while at < frontier.len() {
-            for found in next(self, frontier[at]) {
-                if !seen[found.0] {
-                    seen[found.0] = true;
-                    order.push(found);
-                    frontier.push(found);
+        let mut visit = |found: ItemId, order: &mut Vec<ItemId>| {
+            if !seen[found.0] {
+                seen[found.0] = true;
+                order.push(found);
+            }
+        };
+        let mut current = start;
+        loop {
+            if up {
+                for (_, d) in graph.upstream(current) {
+                    visit(d.dependency, &mut order);
+                }
+            } else {
+                for (_, d) in graph.downstream(current) {
+                    visit(d.dependent, &mut order);
                 }
             }
+            let Some(&next) = order.get(at) else {
+                break;
+            };
+            current = next;
             at += 1;
         }
         order

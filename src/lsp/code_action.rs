@@ -30,9 +30,9 @@ pub fn code_action(snapshot: &Snapshot, params: &CodeActionParams) -> Option<Cod
     }
     let range = snapshot.span(file, params.range)?;
     let mut actions = Vec::new();
-    for diagnostic in snapshot.analysis.diagnostics() {
+    for diagnostic in snapshot.analysis.file_diagnostics(file).iter() {
         let overlaps = diagnostic.span.start <= range.end && range.start <= diagnostic.span.end;
-        if diagnostic.file != file || !overlaps || diagnostic.fixes.is_empty() {
+        if !overlaps || diagnostic.fixes.is_empty() {
             continue;
         }
         // A code the settings turn off offers nothing either.
