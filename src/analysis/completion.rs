@@ -59,6 +59,18 @@ pub fn is_identifier_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')
 }
 
+/// The most IDs one completion offers; past that the list is marked incomplete, and the editor
+/// asks again as the user types, so that a workspace of 100,000 items answers in a moment.
+pub const MAX_ITEM_COMPLETIONS: usize = 200;
+
+/// What to offer at a cursor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completions {
+    pub items: Vec<Completion>,
+    /// Whether some IDs were left out ([`MAX_ITEM_COMPLETIONS`]): typing more narrows the list.
+    pub incomplete: bool,
+}
+
 /// The completions at `offset` in `file`.
 pub fn complete(
     workspace: &Workspace,
@@ -66,18 +78,37 @@ pub fn complete(
     file: FileId,
     offset: usize,
 ) -> Vec<Completion> {
+    completions(workspace, analysis, file, offset).items
+}
+
+/// The completions at `offset` in `file`, and whether the list is complete.
+pub fn completions(
+    workspace: &Workspace,
+    analysis: &Analysis,
+    file: FileId,
+    offset: usize,
+) -> Completions {
     let source = workspace.file(file);
     let text: &str = &source.text;
     let syntax: &PlanFile = &source.syntax;
     let offset = floor_boundary(text, offset.min(text.len()));
     let word = word_span(text, offset);
-    let completer = Completer { analysis, word };
-    match context(text, syntax, offset, word) {
+    let completer = Completer {
+        analysis,
+        word,
+        typed: text[word.start..offset].trim_start_matches('@'),
+        incomplete: std::cell::Cell::new(false),
+    };
+    let items = match context(text, syntax, offset, word) {
         Context::TopLevel => completer.top_level(),
         Context::Key { item } => completer.keys(item, word),
         Context::Value { item, key } => completer.values(item, key),
         Context::Person => completer.items_of(&[Kind::Person], None, &[], false),
         Context::Nothing => Vec::new(),
+    };
+    Completions {
+        items,
+        incomplete: completer.incomplete.get(),
     }
 }
 
@@ -191,6 +222,10 @@ fn key_before_colon(text: &str, colon: usize) -> Option<&str> {
 struct Completer<'a> {
     analysis: &'a Analysis,
     word: Span,
+    /// What is typed of the word before the cursor, without an `@`.
+    typed: &'a str,
+    /// Set when IDs were left out.
+    incomplete: std::cell::Cell<bool>,
 }
 
 impl Completer<'_> {
@@ -269,14 +304,36 @@ impl Completer<'_> {
         add_at: bool,
     ) -> Vec<Completion> {
         let mut seen = std::collections::HashSet::new();
-        self.analysis
+        let mut candidates: Vec<&ItemInfo> = self
+            .analysis
             .items()
             .map(|(_, info)| info)
             .filter(|info| kinds.contains(&info.kind))
             .filter(|info| {
                 Some(info.name.as_str()) != exclude && !listed.contains(&info.name.as_str())
             })
-            .filter(|info| seen.insert(info.name.clone()))
+            .filter(|info| seen.insert(info.name.as_str()))
+            .collect();
+        if candidates.len() > MAX_ITEM_COMPLETIONS {
+            // The IDs that start with what is typed come first, then those that contain it,
+            // each group in workspace order.
+            let typed = self.typed.to_lowercase();
+            let rank = |info: &&ItemInfo| {
+                let name = info.name.to_lowercase();
+                if name.starts_with(&typed) {
+                    0
+                } else if name.contains(&typed) {
+                    1
+                } else {
+                    2
+                }
+            };
+            candidates.sort_by_key(rank);
+            candidates.truncate(MAX_ITEM_COMPLETIONS);
+            self.incomplete.set(true);
+        }
+        candidates
+            .into_iter()
             .map(|info| Completion {
                 label: info.name.clone(),
                 kind: CompletionKind::Item(info.kind),
@@ -378,6 +435,30 @@ mod tests {
 
     fn labels(completions: &[Completion]) -> Vec<&str> {
         completions.iter().map(|c| c.label.as_str()).collect()
+    }
+
+    #[test]
+    fn a_large_workspace_offers_a_bounded_list_led_by_what_is_typed() {
+        let mut others = String::new();
+        for i in 0..500 {
+            others.push_str(&format!("initiative work_{i} {{}}\n"));
+        }
+        others.push_str("initiative zeta_7 {}\n");
+        let text = "initiative a { depends_on: zeta_ }\n";
+        let workspace = Workspace::from_texts([("a.plan", text), ("b.plan", others.as_str())]);
+        let options = Options {
+            today: chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap(),
+        };
+        let analysis = analyze(&workspace, &options);
+        let file = workspace.find("a.plan").unwrap();
+        let offset = text.find("zeta_").unwrap() + "zeta_".len();
+        let found = completions(&workspace, &analysis, file, offset);
+        assert!(found.incomplete);
+        assert_eq!(found.items.len(), MAX_ITEM_COMPLETIONS);
+        assert_eq!(found.items[0].label, "zeta_7");
+        // A small workspace gets every ID, and the list is complete.
+        let small = completions(&workspace, &analysis, file, text.find("{").unwrap() + 1);
+        assert!(!small.incomplete);
     }
 
     const PEOPLE: &str = "person maria \"Maria Lopez\"\nperson ana \"Ana Diaz\"\nteam payments \"Payments\"\ninitiative vault {}\nmilestone beta { date: 2027-03-01 }\n";

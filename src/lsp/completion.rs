@@ -1,9 +1,9 @@
 //! Completion: the analysis decides what fits at the cursor; this turns it into protocol items.
 
 use tower_lsp_server::ls_types::{
-    CompletionItem, CompletionItemKind, CompletionItemLabelDetails, CompletionOptions,
-    CompletionParams, CompletionResponse, CompletionTextEdit, Documentation, InsertTextFormat,
-    MarkupContent, MarkupKind, TextEdit,
+    CompletionItem, CompletionItemKind, CompletionItemLabelDetails, CompletionList,
+    CompletionOptions, CompletionParams, CompletionResponse, CompletionTextEdit, Documentation,
+    InsertTextFormat, MarkupContent, MarkupKind, TextEdit,
 };
 
 use crate::analysis::completion::{self, Completion, CompletionKind, Insert};
@@ -19,13 +19,24 @@ pub fn options() -> CompletionOptions {
 
 pub fn completion(snapshot: &Snapshot, params: &CompletionParams) -> Option<CompletionResponse> {
     let (file, offset) = snapshot.at(&params.text_document_position)?;
-    let completions = completion::complete(&snapshot.workspace, &snapshot.analysis, file, offset);
+    let completions =
+        completion::completions(&snapshot.workspace, &snapshot.analysis, file, offset);
     let items = completions
+        .items
         .into_iter()
         .enumerate()
         .map(|(rank, completion)| item(snapshot, file, rank, completion))
         .collect();
-    Some(CompletionResponse::Array(items))
+    // A plain array when nothing was left out; a list marked incomplete otherwise, so that the
+    // editor asks again as the user types.
+    Some(if completions.incomplete {
+        CompletionResponse::List(CompletionList {
+            is_incomplete: true,
+            items,
+        })
+    } else {
+        CompletionResponse::Array(items)
+    })
 }
 
 fn item(
