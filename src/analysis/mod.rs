@@ -109,24 +109,16 @@ struct Computed {
 
 impl Computed {
     fn compute(index: &Index, facts: &Facts, cancelled: &dyn Fn() -> bool) -> Option<Computed> {
-        let t = std::time::Instant::now();
         let graph = DependencyGraph::build(index, facts);
-        eprintln!("   graph {:?}", t.elapsed());
-        let t = std::time::Instant::now();
         if cancelled() {
             return None;
         }
         let forecast = schedule::Forecast::compute(index, facts, &graph);
-        eprintln!("   forecast {:?}", t.elapsed());
-        let t = std::time::Instant::now();
         if cancelled() {
             return None;
         }
         let risk = risk::RiskReport::compute(index, facts, &graph);
-        eprintln!("   risk {:?}", t.elapsed());
-        let t = std::time::Instant::now();
         let relations = queries::Relations::build(index, facts);
-        eprintln!("   relations {:?}", t.elapsed());
         Some(Computed {
             graph,
             forecast,
@@ -207,10 +199,7 @@ fn diagnose(
             ));
         }
     }
-    let t = std::time::Instant::now();
     validate::check(workspace, index, facts, only, &mut found);
-    eprintln!("   validate {:?}", t.elapsed());
-    let t = std::time::Instant::now();
     let Computed {
         graph,
         forecast,
@@ -221,10 +210,7 @@ fn diagnose(
     found.extend(schedule_checks::diagnostics(
         workspace, index, facts, graph, forecast, today, only,
     ));
-    eprintln!("   graph+schedule diags {:?}", t.elapsed());
-    let t = std::time::Instant::now();
     found.extend(risk.diagnostics(index, facts));
-    eprintln!("   risk diags {:?}", t.elapsed());
     let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); workspace.files().len()];
     for diagnostic in found {
         if only.contains(diagnostic.file) {
@@ -264,7 +250,6 @@ impl Analysis {
         if !same_files || *options != self.options {
             return analyze_unless(workspace, options, cancelled);
         }
-        let __t = std::time::Instant::now();
         let changed: Vec<FileId> = workspace
             .file_ids()
             .filter(|&f| {
@@ -317,7 +302,6 @@ impl Analysis {
             let computed = Arc::new(Computed::compute(&index, &facts, cancelled)?);
             (computed, FileSet::all(files))
         };
-        eprintln!("   before diagnose {:?}", __t.elapsed());
         let mut fresh = diagnose(workspace, &index, &facts, &computed, options.today, &redo);
         let diagnostics = (0..files)
             .map(|n| {
