@@ -216,19 +216,19 @@ impl FileFacts {
 
     /// Whether the two files' items mean the same to the graph, the forecast and risk: the same
     /// keys with the same values, wherever they are written (text is left out: no computation
-    /// across items reads it).
-    pub fn same_meaning(&self, other: &FileFacts) -> bool {
+    /// across items reads it). With `keys`, only those keys are compared.
+    pub fn same_meaning(&self, other: &FileFacts, keys: Option<&[&str]>) -> bool {
         self.items.len() == other.items.len()
             && self
                 .items
                 .iter()
                 .zip(&other.items)
-                .all(|(a, b)| a.same_meaning(b))
+                .all(|(a, b)| a.same_meaning(b, keys))
     }
 }
 
 impl ItemFacts {
-    fn same_meaning(&self, other: &ItemFacts) -> bool {
+    fn same_meaning(&self, other: &ItemFacts, keys: Option<&[&str]>) -> bool {
         let same_values = |a: &TypedValues, b: &TypedValues| {
             a.len() == b.len()
                 && a.iter().zip(b).all(|((x, _), (y, _))| match (x, y) {
@@ -236,6 +236,15 @@ impl ItemFacts {
                     _ => x == y,
                 })
         };
+        if let Some(keys) = keys {
+            return keys
+                .iter()
+                .all(|key| match (self.fields.get(key), other.fields.get(key)) {
+                    (None, None) => true,
+                    (Some((_, ours)), Some((_, theirs))) => same_values(ours, theirs),
+                    _ => false,
+                });
+        }
         self.fields.len() == other.fields.len()
             && self.fields.iter().all(|(key, (_, values))| {
                 other

@@ -98,18 +98,35 @@ impl FileSet {
     }
 }
 
+/// The keys whose values the dependency graph reads.
+const GRAPH_KEYS: &[&str] = &["depends_on", "requires", "status"];
+/// The keys whose values say who owns, leads and belongs to what, and what a risk affects: the
+/// relations read them, and so does the validation of other items (a missing owner's fix names
+/// the team's lead).
+const RELATION_KEYS: &[&str] = &["owner", "lead", "members", "team", "affects"];
+
 /// What the graph, the forecast and risk computed: shared by analyses whose facts mean the same.
 #[derive(Debug)]
 struct Computed {
-    graph: DependencyGraph,
+    graph: Arc<DependencyGraph>,
     forecast: schedule::Forecast,
     risk: risk::RiskReport,
-    relations: queries::Relations,
+    relations: Arc<queries::Relations>,
 }
 
 impl Computed {
-    fn compute(index: &Index, facts: &Facts, cancelled: &dyn Fn() -> bool) -> Option<Computed> {
-        let graph = DependencyGraph::build(index, facts);
+    /// Computes what `reuse` does not provide: a graph whose inputs did not change, relations
+    /// whose inputs did not change.
+    fn compute(
+        index: &Index,
+        facts: &Facts,
+        reuse: Reuse,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Option<Computed> {
+        let graph = match reuse.graph {
+            Some(graph) => graph,
+            None => Arc::new(DependencyGraph::build(index, facts)),
+        };
         if cancelled() {
             return None;
         }
@@ -118,7 +135,10 @@ impl Computed {
             return None;
         }
         let risk = risk::RiskReport::compute(index, facts, &graph);
-        let relations = queries::Relations::build(index, facts);
+        let relations = match reuse.relations {
+            Some(relations) => relations,
+            None => Arc::new(queries::Relations::build(index, facts)),
+        };
         Some(Computed {
             graph,
             forecast,
@@ -126,6 +146,13 @@ impl Computed {
             relations,
         })
     }
+}
+
+/// The parts of an earlier [`Computed`] that still hold.
+#[derive(Default)]
+struct Reuse {
+    graph: Option<Arc<DependencyGraph>>,
+    relations: Option<Arc<queries::Relations>>,
 }
 
 /// The result of analysing a workspace. Cheap to clone: its parts are shared.
@@ -136,7 +163,11 @@ pub struct Analysis {
     index: Index,
     facts: Facts,
     computed: Arc<Computed>,
-    /// By file: its diagnostics, ordered by position and code.
+    /// By file: the diagnostics of its own text and the definitions (syntax and validation),
+    /// and those of the graph, the forecast and risk; each ordered by position and code.
+    local: Vec<Arc<Vec<Diagnostic>>>,
+    global: Vec<Arc<Vec<Diagnostic>>>,
+    /// By file: both, ordered by position and code.
     diagnostics: Vec<Arc<Vec<Diagnostic>>>,
     /// Every diagnostic in one list, made when first asked for.
     all_diagnostics: Arc<OnceLock<Vec<Diagnostic>>>,
@@ -162,11 +193,25 @@ pub fn analyze_unless(
     if cancelled() {
         return None;
     }
-    let computed = Arc::new(Computed::compute(&index, &facts, cancelled)?);
+    let computed = Arc::new(Computed::compute(
+        &index,
+        &facts,
+        Reuse::default(),
+        cancelled,
+    )?);
     let all = FileSet::all(workspace.files().len());
-    let diagnostics = diagnose(workspace, &index, &facts, &computed, options.today, &all)
+    let local: Vec<_> = diagnose_local(workspace, &index, &facts, &all)
         .into_iter()
         .map(Arc::new)
+        .collect();
+    let global: Vec<_> = diagnose_global(workspace, &index, &facts, &computed, options.today, &all)
+        .into_iter()
+        .map(Arc::new)
+        .collect();
+    let diagnostics = local
+        .iter()
+        .zip(&global)
+        .map(|(local, global)| Arc::new(merged(local, global)))
         .collect();
     Some(Analysis {
         workspace: workspace.clone(),
@@ -174,18 +219,19 @@ pub fn analyze_unless(
         index,
         facts,
         computed,
+        local,
+        global,
         diagnostics,
         all_diagnostics: Arc::default(),
     })
 }
 
-/// The diagnostics of the files in `only`, by file (empty for the others), each file's sorted.
-fn diagnose(
+/// The syntax and validation diagnostics of the files in `only`, by file (empty for the
+/// others), each file's sorted: they read the file itself, the definitions and the relations.
+fn diagnose_local(
     workspace: &Workspace,
     index: &Index,
     facts: &Facts,
-    computed: &Computed,
-    today: NaiveDate,
     only: &FileSet,
 ) -> Vec<Vec<Diagnostic>> {
     let mut found = Vec::new();
@@ -200,18 +246,36 @@ fn diagnose(
         }
     }
     validate::check(workspace, index, facts, only, &mut found);
+    by_file(found, workspace.files().len(), only)
+}
+
+/// The diagnostics of the graph, the forecast and risk in the files of `only`, by file (empty
+/// for the others), each file's sorted.
+fn diagnose_global(
+    workspace: &Workspace,
+    index: &Index,
+    facts: &Facts,
+    computed: &Computed,
+    today: NaiveDate,
+    only: &FileSet,
+) -> Vec<Vec<Diagnostic>> {
     let Computed {
         graph,
         forecast,
         risk,
         ..
     } = computed;
-    found.extend(graph.diagnostics(workspace, index, facts));
+    let mut found = graph.diagnostics(workspace, index, facts);
     found.extend(schedule_checks::diagnostics(
         workspace, index, facts, graph, forecast, today, only,
     ));
     found.extend(risk.diagnostics(index, facts));
-    let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); workspace.files().len()];
+    by_file(found, workspace.files().len(), only)
+}
+
+/// `found` by file, each file's sorted, leaving out the files not in `only`.
+fn by_file(found: Vec<Diagnostic>, files: usize, only: &FileSet) -> Vec<Vec<Diagnostic>> {
+    let mut by_file: Vec<Vec<Diagnostic>> = vec![Vec::new(); files];
     for diagnostic in found {
         if only.contains(diagnostic.file) {
             by_file[diagnostic.file.0].push(diagnostic);
@@ -221,6 +285,14 @@ fn diagnose(
         sort_diagnostics(diagnostics);
     }
     by_file
+}
+
+/// One file's diagnostics: its local ones, then the global ones, ordered by position and code
+/// (a stable sort, so the order is the one a single pass would give).
+fn merged(local: &[Diagnostic], global: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut all: Vec<Diagnostic> = local.iter().chain(global).cloned().collect();
+    sort_diagnostics(&mut all);
+    all
 }
 
 fn sort_diagnostics(diagnostics: &mut [Diagnostic]) {
@@ -277,38 +349,76 @@ impl Analysis {
                 )
             })
             .collect();
-        let alike = fact_parts
-            .iter()
-            .all(|(file, part)| part.same_meaning(self.facts.file(*file)));
+        let same = |keys: Option<&[&str]>| {
+            fact_parts
+                .iter()
+                .all(|(file, part)| part.same_meaning(self.facts.file(*file), keys))
+        };
+        let (alike, graph_alike, relations_alike) = (
+            same(None),
+            same(Some(GRAPH_KEYS)),
+            same(Some(RELATION_KEYS)),
+        );
         let facts = self.facts.with_files(fact_parts);
         if cancelled() {
             return None;
         }
         let files = workspace.files().len();
-        let (computed, redo) = if alike {
-            // Only positions and text moved: the changed files' diagnostics, and those of the
-            // files whose diagnostics point into them, are made again.
-            let mut redo = FileSet::none(files);
-            for &file in &changed {
-                redo.insert(file);
+        // The changed files, and the files whose diagnostics point into them.
+        let mut touched = FileSet::none(files);
+        for &file in &changed {
+            touched.insert(file);
+        }
+        let changed_set = touched.clone();
+        for (n, diagnostics) in self.diagnostics.iter().enumerate() {
+            if diagnostics.iter().any(|d| d.points_into(&changed_set)) {
+                touched.insert(FileId(n));
             }
-            for (n, diagnostics) in self.diagnostics.iter().enumerate() {
-                if diagnostics.iter().any(|d| d.points_into(&redo)) {
-                    redo.insert(FileId(n));
-                }
-            }
-            (self.computed.clone(), redo)
+        }
+        let all = FileSet::all(files);
+        // Only positions and text moved: nothing computed across files changed.
+        let computed = if alike {
+            self.computed.clone()
         } else {
-            let computed = Arc::new(Computed::compute(&index, &facts, cancelled)?);
-            (computed, FileSet::all(files))
+            let reuse = Reuse {
+                graph: graph_alike.then(|| self.computed.graph.clone()),
+                relations: relations_alike.then(|| self.computed.relations.clone()),
+            };
+            Arc::new(Computed::compute(&index, &facts, reuse, cancelled)?)
         };
-        let mut fresh = diagnose(workspace, &index, &facts, &computed, options.today, &redo);
+        let local_redo = if relations_alike { &touched } else { &all };
+        let global_redo = if alike { &touched } else { &all };
+        let mut local = diagnose_local(workspace, &index, &facts, local_redo);
+        let mut global = diagnose_global(
+            workspace,
+            &index,
+            &facts,
+            &computed,
+            options.today,
+            global_redo,
+        );
+        let pick =
+            |redo: &FileSet, fresh: &mut Vec<Vec<Diagnostic>>, old: &[Arc<Vec<Diagnostic>>]| {
+                (0..files)
+                    .map(|n| {
+                        if redo.contains(FileId(n)) && *fresh[n] != **old[n] {
+                            Arc::new(std::mem::take(&mut fresh[n]))
+                        } else {
+                            old[n].clone()
+                        }
+                    })
+                    .collect::<Vec<_>>()
+            };
+        let local = pick(local_redo, &mut local, &self.local);
+        let global = pick(global_redo, &mut global, &self.global);
         let diagnostics = (0..files)
             .map(|n| {
-                if redo.contains(FileId(n)) {
-                    Arc::new(std::mem::take(&mut fresh[n]))
-                } else {
+                let kept = Arc::ptr_eq(&local[n], &self.local[n])
+                    && Arc::ptr_eq(&global[n], &self.global[n]);
+                if kept {
                     self.diagnostics[n].clone()
+                } else {
+                    Arc::new(merged(&local[n], &global[n]))
                 }
             })
             .collect();
@@ -318,6 +428,8 @@ impl Analysis {
             index,
             facts,
             computed,
+            local,
+            global,
             diagnostics,
             all_diagnostics: Arc::default(),
         })
