@@ -27,6 +27,12 @@
 #[path = "support/mod.rs"]
 mod support;
 
+/// The binary's allocator, so that the figures are the server's (`--no-default-features`
+/// measures the system allocator instead).
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
