@@ -2,7 +2,6 @@
 //! references resolved. The validation reports the [`ValueIssue`]s; the graph, schedule and risk
 //! read the [`Facts`], which hold only the values that made sense.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -68,7 +67,25 @@ pub type TypedValues = Vec<(Typed, Span)>;
 /// The facts of one item: for each known key, its first occurrence's values that made sense.
 #[derive(Clone, Debug, Default)]
 pub struct ItemFacts {
-    fields: HashMap<&'static str, (Span, TypedValues)>,
+    /// In text order; an item has a handful of fields, so a list beats a hash map for every
+    /// pass that reads them.
+    fields: Vec<(&'static str, Span, TypedValues)>,
+}
+
+/// A small map from the schema's keys, in insertion order.
+trait Fields {
+    fn field(&self, key: &str) -> Option<(&Span, &TypedValues)>;
+    fn contains_key(&self, key: &str) -> bool {
+        self.field(key).is_some()
+    }
+}
+
+impl Fields for Vec<(&'static str, Span, TypedValues)> {
+    fn field(&self, key: &str) -> Option<(&Span, &TypedValues)> {
+        self.iter()
+            .find(|(k, _, _)| std::ptr::eq(*k, key) || *k == key)
+            .map(|(_, span, values)| (span, values))
+    }
 }
 
 impl ItemFacts {
@@ -78,12 +95,12 @@ impl ItemFacts {
 
     /// The span of the field's key.
     pub fn key_span(&self, key: &str) -> Option<Span> {
-        self.fields.get(key).map(|(span, _)| *span)
+        self.fields.field(key).map(|(span, _)| *span)
     }
 
     pub fn values(&self, key: &str) -> &[(Typed, Span)] {
         self.fields
-            .get(key)
+            .field(key)
             .map_or(&[], |(_, values)| values.as_slice())
     }
 
@@ -175,7 +192,7 @@ impl FileFacts {
                     // Its syntax error is the report; the key counts as given.
                     item_facts
                         .fields
-                        .insert(spec.key, (field.key.span, Vec::new()));
+                        .push((spec.key, field.key.span, Vec::new()));
                     continue;
                 }
                 let mut typed = Vec::new();
@@ -207,7 +224,7 @@ impl FileFacts {
                         }),
                     }
                 }
-                item_facts.fields.insert(spec.key, (field.key.span, typed));
+                item_facts.fields.push((spec.key, field.key.span, typed));
             }
             out.items.push(item_facts);
         }
@@ -237,19 +254,19 @@ impl ItemFacts {
                 })
         };
         if let Some(keys) = keys {
-            return keys
-                .iter()
-                .all(|key| match (self.fields.get(key), other.fields.get(key)) {
+            return keys.iter().all(|key| {
+                match (self.fields.field(key), other.fields.field(key)) {
                     (None, None) => true,
                     (Some((_, ours)), Some((_, theirs))) => same_values(ours, theirs),
                     _ => false,
-                });
+                }
+            });
         }
         self.fields.len() == other.fields.len()
-            && self.fields.iter().all(|(key, (_, values))| {
+            && self.fields.iter().all(|(key, _, values)| {
                 other
                     .fields
-                    .get(key)
+                    .field(key)
                     .is_some_and(|(_, theirs)| same_values(values, theirs))
             })
     }
