@@ -16,9 +16,9 @@ use crate::syntax::Kind;
 /// Up to this many items, every ID is compared: exact, and cheap enough.
 const EXACT_SCAN_LIMIT: usize = 2_000;
 /// The most postings one suggestion reads; the rarest trigrams are read first.
-const POSTINGS_READ: usize = 8_000;
+const POSTINGS_READ: usize = 3_000;
 /// The most candidates compared by edit distance.
-const CANDIDATES: usize = 64;
+const CANDIDATES: usize = 32;
 
 type Trigram = [u8; 3];
 
