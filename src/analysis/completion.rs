@@ -303,32 +303,48 @@ impl Completer<'_> {
         listed: &[&str],
         add_at: bool,
     ) -> Vec<Completion> {
+        // The IDs that start with what is typed come first, then those that contain it, then
+        // the rest, each group in workspace order; past MAX_ITEM_COMPLETIONS the list is cut.
+        let typed = self.typed.as_bytes();
+        let starts = |name: &[u8]| {
+            name.len() >= typed.len() && name[..typed.len()].eq_ignore_ascii_case(typed)
+        };
+        let contains = |name: &[u8]| {
+            typed.is_empty()
+                || name
+                    .windows(typed.len())
+                    .any(|w| w.eq_ignore_ascii_case(typed))
+        };
         let mut seen = std::collections::HashSet::new();
-        let mut candidates: Vec<&ItemInfo> = self
-            .analysis
-            .items()
-            .map(|(_, info)| info)
-            .filter(|info| kinds.contains(&info.kind))
-            .filter(|info| {
-                Some(info.name.as_str()) != exclude && !listed.contains(&info.name.as_str())
-            })
-            .filter(|info| seen.insert(info.name.as_str()))
-            .collect();
-        if candidates.len() > MAX_ITEM_COMPLETIONS {
-            // The IDs that start with what is typed come first, then those that contain it,
-            // each group in workspace order.
-            let typed = self.typed.to_lowercase();
-            let rank = |info: &&ItemInfo| {
-                let name = info.name.to_lowercase();
-                if name.starts_with(&typed) {
-                    0
-                } else if name.contains(&typed) {
-                    1
-                } else {
-                    2
-                }
+        let mut groups: [Vec<&ItemInfo>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        let mut offered = 0;
+        for (_, info) in self.analysis.items() {
+            if !kinds.contains(&info.kind)
+                || Some(info.name.as_str()) == exclude
+                || listed.contains(&info.name.as_str())
+            {
+                continue;
+            }
+            let name = info.name.as_bytes();
+            let group = if starts(name) {
+                0
+            } else if contains(name) {
+                1
+            } else {
+                2
             };
-            candidates.sort_by_key(rank);
+            if groups[..=group].iter().map(Vec::len).sum::<usize>() >= MAX_ITEM_COMPLETIONS {
+                // This one would be cut anyway; only whether anything was cut matters.
+                offered += 1;
+                continue;
+            }
+            if seen.insert(info.name.as_str()) {
+                groups[group].push(info);
+                offered += 1;
+            }
+        }
+        let mut candidates: Vec<&ItemInfo> = groups.into_iter().flatten().collect();
+        if offered > MAX_ITEM_COMPLETIONS {
             candidates.truncate(MAX_ITEM_COMPLETIONS);
             self.incomplete.set(true);
         }
