@@ -61,7 +61,7 @@ fn check_analysis(files: &[(String, String)]) {
         }
     }
     // Rename the first item that has a name to a fresh one: only names change.
-    let Some(item) = analysis.items().first() else {
+    let Some((_, item)) = analysis.items().next() else {
         return;
     };
     let new_name = "fuzz_renamed_item";
