@@ -132,6 +132,24 @@ proptest! {
     }
 }
 
+/// The files of `workspace`, with the first `from` in work.plan replaced by `to` and parsed again,
+/// the others kept as they are (their parsed models shared, as the server shares them).
+fn replaced_in_work(workspace: &Workspace, from: &str, to: &str) -> Vec<SourceFile> {
+    workspace
+        .files()
+        .iter()
+        .map(|f| {
+            if f.path == "work.plan" {
+                let text = f.text.replacen(from, to, 1);
+                assert_ne!(text, *f.text);
+                SourceFile::parse(f.path.clone(), Arc::<str>::from(text))
+            } else {
+                f.clone()
+            }
+        })
+        .collect()
+}
+
 #[test]
 fn an_edit_of_a_title_reuses_the_forecast_and_the_other_files_diagnostics() {
     let sources: Vec<SourceFile> = base()
@@ -141,21 +159,11 @@ fn an_edit_of_a_title_reuses_the_forecast_and_the_other_files_diagnostics() {
     let workspace = Workspace::new(sources.clone());
     let before = analyze(&workspace, &options());
     let work = workspace.find("work.plan").unwrap();
-    let edited: Vec<SourceFile> = workspace
-        .files()
-        .iter()
-        .map(|f| {
-            if f.path == "work.plan" {
-                let text =
-                    f.text
-                        .replacen("\"Upgrade the secrets vault\"", "\"Upgrade the vault\"", 1);
-                assert_ne!(text, *f.text);
-                SourceFile::parse(f.path.clone(), Arc::<str>::from(text))
-            } else {
-                f.clone()
-            }
-        })
-        .collect();
+    let edited = replaced_in_work(
+        &workspace,
+        "\"Upgrade the secrets vault\"",
+        "\"Upgrade the vault\"",
+    );
     let workspace = Workspace::new(edited);
     let after = before.update(&workspace, &options(), &|| false).unwrap();
     assert!(after.shares_computations_with(&before));
@@ -164,21 +172,11 @@ fn an_edit_of_a_title_reuses_the_forecast_and_the_other_files_diagnostics() {
         assert_eq!(shared, file != work, "{}", workspace.file(file).path);
     }
     // A dependency that goes away is not alike: the forecast is computed again.
-    let broken: Vec<SourceFile> = workspace
-        .files()
-        .iter()
-        .map(|f| {
-            if f.path == "work.plan" {
-                let text =
-                    f.text
-                        .replacen("depends_on: vault_upgrade", "depends_on: vault_upgradx", 1);
-                assert_ne!(text, *f.text);
-                SourceFile::parse(f.path.clone(), Arc::<str>::from(text))
-            } else {
-                f.clone()
-            }
-        })
-        .collect();
+    let broken = replaced_in_work(
+        &workspace,
+        "depends_on: vault_upgrade",
+        "depends_on: vault_upgradx",
+    );
     let broken = Workspace::new(broken);
     let again = after.update(&broken, &options(), &|| false).unwrap();
     assert!(!again.shares_computations_with(&after));
