@@ -13,8 +13,9 @@ use crate::analysis::facts::closest;
 use crate::analysis::index::{Index, ItemId, ItemInfo};
 use crate::syntax::Kind;
 
-/// Up to this many items, every ID is compared: exact, and cheap enough.
-const EXACT_SCAN_LIMIT: usize = 2_000;
+/// Up to this many items, every ID is compared: exact, and cheap enough even when many names are
+/// unresolved.
+const EXACT_SCAN_LIMIT: usize = 300;
 /// The most postings one suggestion reads; the rarest trigrams are read first.
 const POSTINGS_READ: usize = 3_000;
 /// The most candidates compared by edit distance.
