@@ -346,6 +346,7 @@ impl Inner {
         let inner = self.clone();
         // The latest analysis is updated: what the changes left alike is reused.
         let previous = self.latest().map(|s| s.analysis.clone());
+        let started = std::time::Instant::now();
         let run = tokio::task::spawn_blocking(move || {
             let cancelled = || inner.is_stale(generation);
             guard("analysis", || {
@@ -363,6 +364,10 @@ impl Inner {
             tracing::debug!("analysis of generation {generation} cancelled by a newer change");
             return Ok(None);
         };
+        tracing::debug!(
+            "analysed generation {generation} in {:.1} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
         let snapshot = Arc::new(snapshot);
         self.analyses.fetch_add(1, Ordering::SeqCst);
         self.store(&snapshot);
