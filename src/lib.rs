@@ -4,4 +4,5 @@ pub mod analysis;
 pub mod cli;
 pub mod generate;
 pub mod lsp;
+pub mod parallel;
 pub mod syntax;

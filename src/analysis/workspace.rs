@@ -33,37 +33,14 @@ impl SourceFile {
 /// Below this many bytes in all, files are parsed on the calling thread: threads would cost more.
 const PARALLEL_BYTES: usize = 256 * 1024;
 
-/// Parses every file, on as many threads as there are cores, each taking the next file not yet
-/// taken; the result is in the order given.
+/// Parses every file, side by side on every core when there is enough to parse.
 fn parse_all(texts: Vec<(String, Arc<str>)>) -> Vec<SourceFile> {
+    let parse = |(path, text): &(String, Arc<str>)| SourceFile::parse(path.clone(), text.clone());
     let total: usize = texts.iter().map(|(_, t)| t.len()).sum();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(texts.len());
-    if threads <= 1 || total < PARALLEL_BYTES {
-        return texts
-            .into_iter()
-            .map(|(path, text)| SourceFile::parse(path, text))
-            .collect();
+    if total < PARALLEL_BYTES {
+        return texts.iter().map(parse).collect();
     }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let slots: Vec<std::sync::OnceLock<SourceFile>> =
-        texts.iter().map(|_| std::sync::OnceLock::new()).collect();
-    std::thread::scope(|scope| {
-        for _ in 0..threads {
-            scope.spawn(|| loop {
-                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let Some((path, text)) = texts.get(n) else {
-                    break;
-                };
-                let _ = slots[n].set(SourceFile::parse(path.clone(), text.clone()));
-            });
-        }
-    });
-    slots
-        .into_iter()
-        .map(|slot| slot.into_inner().expect("every file was parsed"))
-        .collect()
+    crate::parallel::map(&texts, parse)
 }
 
 /// A set of files forming one flat namespace. Files are kept sorted by path so output is deterministic.

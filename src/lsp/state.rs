@@ -43,15 +43,17 @@ impl State {
     }
 
     /// Reads every plan file under `folders`: what the first scan finds, without the state's lock.
+    /// The files are read and parsed side by side on every core.
     pub fn read_folders(folders: &[PathBuf]) -> HashMap<Uri, Document> {
-        files::plan_files(folders)
-            .into_iter()
-            .filter_map(|path| {
-                let uri = files::path_to_uri(&path)?;
-                let text = files::read(&path)?;
-                Some((uri, Document::new(&text, None)))
-            })
-            .collect()
+        let paths: Vec<PathBuf> = files::plan_files(folders).into_iter().collect();
+        crate::parallel::map(&paths, |path| {
+            let uri = files::path_to_uri(path)?;
+            let text = files::read(path)?;
+            Some((uri, Document::new(&text, None)))
+        })
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
     /// Reads every plan file under the folders again: new files are added, vanished ones dropped,
