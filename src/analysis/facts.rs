@@ -282,10 +282,10 @@ pub struct Facts {
 impl Facts {
     /// Interprets every known field of every item with an ID.
     pub fn build(workspace: &Workspace, index: &Index) -> Facts {
-        let files = workspace
-            .file_ids()
-            .map(|file| Arc::new(FileFacts::build(workspace, index, file)))
-            .collect();
+        let ids: Vec<FileId> = workspace.file_ids().collect();
+        let files = workspace.map_files(&ids, |&file| {
+            Arc::new(FileFacts::build(workspace, index, file))
+        });
         Facts {
             files,
             located: index.located().clone(),

@@ -150,13 +150,26 @@ pub struct Index {
 
 impl Index {
     pub fn build(workspace: &Workspace) -> Index {
-        let mut files = Vec::new();
+        // Each file's first item ID, from how many of its items have an ID; then the files are
+        // indexed side by side.
         let mut first = 0;
-        for file in workspace.file_ids() {
-            let index = FileIndex::build(workspace, file, first);
-            first += index.items.len();
-            files.push(Arc::new(index));
-        }
+        let firsts: Vec<(FileId, usize)> = workspace
+            .file_ids()
+            .map(|file| {
+                let at = first;
+                first += workspace
+                    .file(file)
+                    .syntax
+                    .items
+                    .iter()
+                    .filter(|i| i.id.is_some())
+                    .count();
+                (file, at)
+            })
+            .collect();
+        let files = workspace.map_files(&firsts, |&(file, first)| {
+            Arc::new(FileIndex::build(workspace, file, first))
+        });
         Index::from_files(files)
     }
 

@@ -79,6 +79,20 @@ impl Workspace {
         (0..self.files.len()).map(FileId)
     }
 
+    /// `work` over one item per file, side by side on every core when the workspace is large
+    /// enough for threads to pay; the results are in order.
+    pub fn map_files<T: Sync, R: Send>(
+        &self,
+        items: &[T],
+        work: impl Fn(&T) -> R + Sync,
+    ) -> Vec<R> {
+        let total: usize = self.files.iter().map(|f| f.text.len()).sum();
+        if total < PARALLEL_BYTES {
+            return items.iter().map(work).collect();
+        }
+        crate::parallel::map(items, work)
+    }
+
     pub fn find(&self, path: &str) -> Option<FileId> {
         self.files.iter().position(|f| f.path == path).map(FileId)
     }
