@@ -238,11 +238,6 @@ impl Index {
         &self.definitions.located
     }
 
-    /// Whether `other` has the same definitions, so that what is keyed by item carries over.
-    pub fn same_definitions(&self, other: &Index) -> bool {
-        Arc::ptr_eq(&self.definitions, &other.definitions)
-    }
-
     /// The workspace's program: the first one defined.
     pub fn program(&self) -> Option<ItemId> {
         self.definitions.program
