@@ -68,15 +68,24 @@ pub struct Cycle {
 }
 
 /// Every dependency of the workspace and the order to walk them in.
+///
+/// The references are kept in flat arrays (by item, a range of edges), so that an edit that
+/// changes one file's dependencies copies arrays instead of allocating a list per item.
 #[derive(Clone, Debug, Default)]
 pub struct DependencyGraph {
+    /// Grouped by dependent, items in workspace order, each item's in text order.
     dependencies: Vec<Dependency>,
-    /// By item: indices of its own references, in text order.
-    upstream: Vec<Vec<usize>>,
-    /// By item: indices of the references that name it, in workspace order.
-    downstream: Vec<Vec<usize>>,
+    /// By item, and one more at the end: where its own references start in `dependencies`.
+    upstream_start: Vec<u32>,
+    /// The edges grouped by the item they name, each group in workspace order.
+    downstream_edges: Vec<u32>,
+    /// By item, and one more at the end: where the references naming it start in
+    /// `downstream_edges`.
+    downstream_start: Vec<u32>,
     /// Every item after everything it depends on; the items of one cycle sit together.
     order: Vec<ItemId>,
+    /// By item: its place in `order`.
+    position: Vec<u32>,
     /// By item: whether it belongs to a cycle (a strongly connected component of two or more).
     in_cycle: Vec<bool>,
     /// By item: its strongly connected component.
@@ -88,41 +97,52 @@ pub struct DependencyGraph {
     statuses: Vec<&'static str>,
 }
 
+/// The dependency field of a kind, if it has one.
+fn dependency_key(kind: Kind) -> Option<&'static str> {
+    match kind {
+        Kind::Initiative => Some("depends_on"),
+        Kind::Milestone => Some("requires"),
+        _ => None,
+    }
+}
+
+/// Appends the resolved `depends_on` or `requires` references of `item` to `out`.
+fn collect_dependencies(index: &Index, facts: &Facts, item: ItemId, out: &mut Vec<Dependency>) {
+    let info = index.item(item);
+    let Some(key) = dependency_key(info.kind) else {
+        return;
+    };
+    for (position, (dependency, lag_days, _)) in facts.of(item).items(key).enumerate() {
+        out.push(Dependency {
+            dependent: item,
+            dependency,
+            lag_days,
+            key,
+            file: info.file,
+            position,
+        });
+    }
+}
+
+fn status_of(facts: &Facts, item: ItemId) -> &'static str {
+    facts.of(item).word("status").unwrap_or("planned")
+}
+
 impl DependencyGraph {
     /// Builds the graph from the resolved `depends_on` and `requires` references in `facts`.
     pub fn build(index: &Index, facts: &Facts) -> DependencyGraph {
         let count = index.len();
+        let mut dependencies = Vec::new();
+        for item in (0..count).map(ItemId) {
+            collect_dependencies(index, facts, item, &mut dependencies);
+        }
         let mut graph = DependencyGraph {
-            upstream: vec![Vec::new(); count],
-            downstream: vec![Vec::new(); count],
             in_cycle: vec![false; count],
             cycle_of: vec![None; count],
-            statuses: (0..count)
-                .map(|i| facts.of(ItemId(i)).word("status").unwrap_or("planned"))
-                .collect(),
+            statuses: (0..count).map(|i| status_of(facts, ItemId(i))).collect(),
             ..DependencyGraph::default()
         };
-        for (ItemId(i), info) in index.iter() {
-            let key = match info.kind {
-                Kind::Initiative => "depends_on",
-                Kind::Milestone => "requires",
-                _ => continue,
-            };
-            for (position, (dependency, lag_days, _)) in facts.of(ItemId(i)).items(key).enumerate()
-            {
-                let edge = graph.dependencies.len();
-                graph.upstream[i].push(edge);
-                graph.downstream[dependency.0].push(edge);
-                graph.dependencies.push(Dependency {
-                    dependent: ItemId(i),
-                    dependency,
-                    lag_days,
-                    key,
-                    file: info.file,
-                    position,
-                });
-            }
-        }
+        graph.set_dependencies(dependencies, count);
 
         // Nodes are items by position; an edge runs from a dependency to its dependent.
         let mut petgraph: DiGraph<(), ()> = DiGraph::with_capacity(count, graph.dependencies.len());
@@ -154,8 +174,134 @@ impl DependencyGraph {
             }
             graph.order.extend(members);
         }
+        graph.position = vec![0; count];
+        for (at, item) in graph.order.iter().enumerate() {
+            graph.position[item.0] = at as u32;
+        }
         graph.find_cycles();
         graph
+    }
+
+    /// The graph after the items of `files` changed their references or statuses, or `None`
+    /// when that cannot be a patch: a changed item on a cycle, or a new reference against the
+    /// order (which may close a cycle). Everything else is kept: the order stays valid when no
+    /// reference runs against it, and the cycles lie among unchanged items.
+    pub fn update(
+        &self,
+        index: &Index,
+        facts: &Facts,
+        files: &[FileId],
+    ) -> Option<DependencyGraph> {
+        let count = index.len();
+        if count != self.statuses.len() {
+            return None;
+        }
+        let mut dependencies = Vec::with_capacity(self.dependencies.len() + 16);
+        // By old edge: its number in the new graph, for the edges of the cycles.
+        let mut kept_from = 0;
+        let mut shifts: Vec<(usize, usize, isize)> = Vec::new();
+        let mut statuses = self.statuses.clone();
+        let mut files = files.to_vec();
+        files.sort();
+        for &file in &files {
+            let items = index.item_range(file);
+            let (first, end) = (items.start, items.end);
+            if (first..end).any(|i| self.in_cycle[i]) {
+                return None;
+            }
+            let (old_first, old_end) = (
+                self.upstream_start[first] as usize,
+                self.upstream_start[end] as usize,
+            );
+            shifts.push((
+                kept_from,
+                old_first,
+                dependencies.len() as isize - kept_from as isize,
+            ));
+            dependencies.extend_from_slice(&self.dependencies[kept_from..old_first]);
+            for item in (first..end).map(ItemId) {
+                statuses[item.0] = status_of(facts, item);
+                let from = dependencies.len();
+                collect_dependencies(index, facts, item, &mut dependencies);
+                let against_order = dependencies[from..].iter().any(|d| {
+                    !d.is_self() && self.position[d.dependency.0] >= self.position[item.0]
+                });
+                if against_order {
+                    return None;
+                }
+            }
+            kept_from = old_end;
+        }
+        shifts.push((
+            kept_from,
+            self.dependencies.len(),
+            dependencies.len() as isize - kept_from as isize,
+        ));
+        dependencies.extend_from_slice(&self.dependencies[kept_from..]);
+        let renumber = |edge: usize| {
+            shifts
+                .iter()
+                .find(|(from, to, _)| (*from..*to).contains(&edge))
+                .map(|(_, _, shift)| (edge as isize + shift) as usize)
+                .expect("a cycle's edge lies among unchanged items")
+        };
+        let cycles = self
+            .cycles
+            .iter()
+            .map(|c| Cycle {
+                items: c.items.clone(),
+                edges: c.edges.iter().map(|&e| renumber(e)).collect(),
+            })
+            .collect();
+        let mut graph = DependencyGraph {
+            order: self.order.clone(),
+            position: self.position.clone(),
+            in_cycle: self.in_cycle.clone(),
+            component: self.component.clone(),
+            cycles,
+            cycle_of: self.cycle_of.clone(),
+            statuses,
+            ..DependencyGraph::default()
+        };
+        graph.set_dependencies(dependencies, count);
+        Some(graph)
+    }
+
+    /// Takes `dependencies` (grouped by dependent, in workspace order) and indexes them both ways.
+    fn set_dependencies(&mut self, dependencies: Vec<Dependency>, count: usize) {
+        let mut upstream_start = vec![0u32; count + 1];
+        let mut downstream_start = vec![0u32; count + 1];
+        for d in &dependencies {
+            upstream_start[d.dependent.0 + 1] += 1;
+            downstream_start[d.dependency.0 + 1] += 1;
+        }
+        for i in 0..count {
+            upstream_start[i + 1] += upstream_start[i];
+            downstream_start[i + 1] += downstream_start[i];
+        }
+        let mut next = downstream_start.clone();
+        let mut downstream_edges = vec![0u32; dependencies.len()];
+        for (e, d) in dependencies.iter().enumerate() {
+            let slot = &mut next[d.dependency.0];
+            downstream_edges[*slot as usize] = e as u32;
+            *slot += 1;
+        }
+        self.dependencies = dependencies;
+        self.upstream_start = upstream_start;
+        self.downstream_start = downstream_start;
+        self.downstream_edges = downstream_edges;
+    }
+
+    /// The edges written in `item`.
+    fn upstream_edges(&self, item: ItemId) -> std::ops::Range<usize> {
+        self.upstream_start[item.0] as usize..self.upstream_start[item.0 + 1] as usize
+    }
+
+    /// The edges naming `item`.
+    fn downstream_edges(&self, item: ItemId) -> &[u32] {
+        let range =
+            self.downstream_start[item.0] as usize..self.downstream_start[item.0 + 1] as usize;
+        &self.downstream_edges[range]
     }
 
     /// Finds cycles that together cover every reference inside a cycle, each reported once.
@@ -186,7 +332,7 @@ impl DependencyGraph {
                 if item == from {
                     break;
                 }
-                for &e in &self.upstream[item.0] {
+                for e in self.upstream_edges(item) {
                     let next = self.dependencies[e].dependency;
                     if stamp[next.0] != search && component_of[next.0] == component_of[from.0] {
                         stamp[next.0] = search;
@@ -246,16 +392,15 @@ impl DependencyGraph {
 
     /// The references written in `item`, in text order.
     pub fn upstream(&self, item: ItemId) -> impl Iterator<Item = (usize, &Dependency)> + '_ {
-        self.upstream[item.0]
-            .iter()
-            .map(|&e| (e, &self.dependencies[e]))
+        self.upstream_edges(item)
+            .map(|e| (e, &self.dependencies[e]))
     }
 
     /// The references that name `item`, in workspace order.
     pub fn downstream(&self, item: ItemId) -> impl Iterator<Item = (usize, &Dependency)> + '_ {
-        self.downstream[item.0]
+        self.downstream_edges(item)
             .iter()
-            .map(|&e| (e, &self.dependencies[e]))
+            .map(|&e| (e as usize, &self.dependencies[e as usize]))
     }
 
     /// The status of an initiative or milestone; `planned` when not given.

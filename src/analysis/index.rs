@@ -250,8 +250,13 @@ impl Index {
 
     /// The IDs of the items `file` defines.
     pub fn items_in(&self, file: FileId) -> impl Iterator<Item = ItemId> {
+        self.item_range(file).map(ItemId)
+    }
+
+    /// The IDs of the items `file` defines, as numbers: a file's items are numbered in a row.
+    pub fn item_range(&self, file: FileId) -> std::ops::Range<usize> {
         let part = &self.files[file.0];
-        (part.first..part.first + part.items.len()).map(ItemId)
+        part.first..part.first + part.items.len()
     }
 
     /// Every reference site, in workspace order.

@@ -30,7 +30,7 @@ pub use workspace::{FileId, SourceFile, Workspace};
 
 use std::sync::{Arc, OnceLock};
 
-use crate::syntax::Span;
+use crate::syntax::{Kind, Span};
 use facts::Facts;
 
 /// What the analysis needs beyond the texts.
@@ -145,6 +145,104 @@ impl Computed {
             risk,
             relations,
         })
+    }
+}
+
+impl Computed {
+    /// What `old` becomes after the items of `changed` files changed their values, the same
+    /// items still defined: the graph patched, and the forecast and exposure passed again only
+    /// where the edit reaches. Returns `None` when cancelled, and whether the result came by
+    /// patching (so that only the items it reports moved need their diagnostics made again).
+    fn update(
+        old: &Computed,
+        index: &Index,
+        facts: &Facts,
+        old_facts: &Facts,
+        changed: &[FileId],
+        reuse: Reuse,
+        cancelled: &dyn Fn() -> bool,
+    ) -> Option<(Computed, bool)> {
+        let graph_alike = reuse.graph.is_some();
+        let graph = match reuse.graph {
+            Some(graph) => Some(graph),
+            None => old.graph.update(index, facts, changed).map(Arc::new),
+        };
+        let Some(graph) = graph else {
+            return Computed::compute(
+                index,
+                facts,
+                Reuse {
+                    graph: None,
+                    ..reuse
+                },
+                cancelled,
+            )
+            .map(|c| (c, false));
+        };
+        if cancelled() {
+            return None;
+        }
+        let old_graph = if graph_alike { &graph } else { &old.graph };
+        let forecast = old
+            .forecast
+            .update(index, facts, &graph, old_graph, changed);
+        if cancelled() {
+            return None;
+        }
+        let relations = match reuse.relations {
+            Some(relations) => relations,
+            None => Arc::new(queries::Relations::build(index, facts)),
+        };
+        // The items the changed files' risks affected before the edit and affect now.
+        let mut targets = Vec::new();
+        for &file in changed {
+            for item in index.items_in(file) {
+                if index.item(item).kind == Kind::Risk {
+                    for f in [old_facts.of(item), facts.of(item)] {
+                        targets.extend(f.items("affects").map(|(target, _, _)| target));
+                    }
+                }
+            }
+        }
+        let risk = old
+            .risk
+            .update(index, facts, &graph, changed, &targets, |item| {
+                relations.risks_on(item)
+            });
+        Some((
+            Computed {
+                graph,
+                forecast,
+                risk,
+                relations,
+            },
+            true,
+        ))
+    }
+
+    /// The items whose forecast, path or blocked state differ between `old` and `self`: with
+    /// the items of the changed files, the only ones whose schedule diagnostics can differ,
+    /// together with the items that depend on them.
+    fn moved_items(&self, old: &Computed, index: &Index) -> Vec<ItemId> {
+        let (new, old) = (&self.forecast, &old.forecast);
+        let count = index.len();
+        let mut moved = Vec::new();
+        // A milestone's message spells its critical path: it moves when any predecessor on
+        // the path changes. Predecessors come earlier in the order, so one pass finds them.
+        let mut path_moved = vec![false; count];
+        for &item in self.graph.order() {
+            let i = item.0;
+            path_moved[i] = new.predecessor(item) != old.predecessor(item)
+                || new.predecessor(item).is_some_and(|p| path_moved[p.0]);
+            if path_moved[i]
+                || new.state(item) != old.state(item)
+                || new.commitment(item) != old.commitment(item)
+                || new.nearest_blocked(item) != old.nearest_blocked(item)
+            {
+                moved.push(item);
+            }
+        }
+        moved
     }
 }
 
@@ -377,17 +475,43 @@ impl Analysis {
         }
         let all = FileSet::all(files);
         // Only positions and text moved: nothing computed across files changed.
-        let computed = if alike {
-            self.computed.clone()
+        let (computed, global_redo) = if alike {
+            (self.computed.clone(), touched.clone())
         } else {
             let reuse = Reuse {
                 graph: graph_alike.then(|| self.computed.graph.clone()),
                 relations: relations_alike.then(|| self.computed.relations.clone()),
             };
-            Arc::new(Computed::compute(&index, &facts, reuse, cancelled)?)
+            let (computed, patched) = Computed::update(
+                &self.computed,
+                &index,
+                &facts,
+                &self.facts,
+                &changed,
+                reuse,
+                cancelled,
+            )?;
+            let redo = if patched {
+                // The files of what moved and of what depends on it, and the program's (its
+                // end's warning counts every item).
+                let mut redo = touched.clone();
+                for item in computed.moved_items(&self.computed, &index) {
+                    redo.insert(index.item(item).file);
+                    for (_, d) in computed.graph.downstream(item) {
+                        redo.insert(d.file);
+                    }
+                }
+                if let Some(program) = index.program() {
+                    redo.insert(index.item(program).file);
+                }
+                redo
+            } else {
+                all.clone()
+            };
+            (Arc::new(computed), redo)
         };
         let local_redo = if relations_alike { &touched } else { &all };
-        let global_redo = if alike { &touched } else { &all };
+        let global_redo = &global_redo;
         let mut local = diagnose_local(workspace, &index, &facts, local_redo);
         let mut global = diagnose_global(
             workspace,
@@ -536,7 +660,7 @@ impl Analysis {
     /// The top [`risk::TOP_EXPOSURE`] open risks on `item` or on anything it transitively
     /// depends on, highest score first; [`Analysis::exposure_reach`] finds them all.
     pub fn exposure(&self, item: ItemId) -> &[ItemId] {
-        &self.computed.risk.exposure[item.0]
+        self.computed.risk.exposure[item.0].as_slice()
     }
 
     /// The item whose ID is at `span` in `file`.

@@ -21,6 +21,11 @@ pub struct Relations {
 }
 
 impl Relations {
+    /// The risks whose `affects` names `item`, in workspace order.
+    pub fn risks_on(&self, item: ItemId) -> &[ItemId] {
+        &self.risks_on[item.0]
+    }
+
     pub fn build(index: &Index, facts: &Facts) -> Relations {
         let n = index.len();
         let mut r = Relations {

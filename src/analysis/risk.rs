@@ -112,12 +112,53 @@ fn merge_all<K: Ord>(a: &[ItemId], b: &[ItemId], rank: impl Fn(&ItemId) -> K) ->
     merged
 }
 
+/// The score of a risk with both a likelihood and an impact.
+fn assess(facts: &Facts, risk: ItemId) -> Option<RiskAssessment> {
+    let f = facts.of(risk);
+    Some(RiskAssessment::new(
+        f.level("likelihood")?,
+        f.level("impact")?,
+    ))
+}
+
 /// Whether a risk still threatens what it affects: `open` (the default) or `mitigating`.
 pub fn is_live(facts: &Facts, risk: ItemId) -> bool {
     matches!(
         facts.of(risk).word("status").unwrap_or("open"),
         "open" | "mitigating"
     )
+}
+
+/// The first few risks of an item's exposure, kept inline: one small value per item, copied
+/// rather than allocated when an edit shares the rest of the report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TopRisks {
+    risks: [ItemId; TOP_EXPOSURE],
+    len: u8,
+}
+
+impl Default for TopRisks {
+    fn default() -> Self {
+        TopRisks {
+            risks: [ItemId(0); TOP_EXPOSURE],
+            len: 0,
+        }
+    }
+}
+
+impl TopRisks {
+    fn from_slice(risks: &[ItemId]) -> TopRisks {
+        let mut top = TopRisks::default();
+        for (slot, &risk) in top.risks.iter_mut().zip(risks) {
+            *slot = risk;
+        }
+        top.len = risks.len().min(TOP_EXPOSURE) as u8;
+        top
+    }
+
+    pub fn as_slice(&self) -> &[ItemId] {
+        &self.risks[..self.len as usize]
+    }
 }
 
 /// The scores of every risk and the exposure of every item.
@@ -128,7 +169,7 @@ pub struct RiskReport {
     /// By item: the first [`TOP_EXPOSURE`] of the live risks on it or on anything it
     /// transitively depends on, highest score first (a risk without a score last), then in
     /// workspace order.
-    pub exposure: Vec<Vec<ItemId>>,
+    pub exposure: Vec<TopRisks>,
 }
 
 impl RiskReport {
@@ -141,19 +182,72 @@ impl RiskReport {
                 continue;
             }
             let risk = ItemId(i);
-            let f = facts.of(risk);
-            if let (Some(likelihood), Some(impact)) = (f.level("likelihood"), f.level("impact")) {
-                risks[i] = Some(RiskAssessment::new(likelihood, impact));
-            }
+            risks[i] = assess(facts, risk);
             if is_live(facts, risk) {
-                for (target, _, _) in f.items("affects") {
+                for (target, _, _) in facts.of(risk).items("affects") {
                     own[target.0].push(risk);
                 }
             }
         }
-        // Upstream first; the items of one cycle sit together and share everything upstream of
-        // any of them. A cancelled dependency threatens nothing, so its risks do not flow on.
-        let mut exposure: Vec<Vec<ItemId>> = vec![Vec::new(); count];
+        let mut report = RiskReport {
+            risks,
+            exposure: vec![TopRisks::default(); count],
+        };
+        report.flow(graph, &mut vec![true; count], |item| own[item.0].clone());
+        report
+    }
+
+    /// The report after the items of `files` changed, on a graph patched from the one this
+    /// report was computed on (the same cycles): exposure flows again only from the items whose
+    /// own risks or dependencies changed. `targets` are the items the changed files' risks
+    /// affected before or affect now; `risks_on` gives every risk that affects an item.
+    /// Equal to [`RiskReport::compute`].
+    pub fn update<'a>(
+        &self,
+        index: &Index,
+        facts: &Facts,
+        graph: &DependencyGraph,
+        files: &[crate::analysis::FileId],
+        targets: &[ItemId],
+        risks_on: impl Fn(ItemId) -> &'a [ItemId],
+    ) -> RiskReport {
+        let count = index.len();
+        let mut report = self.clone();
+        let mut dirty = vec![false; count];
+        for &target in targets {
+            dirty[target.0] = true;
+        }
+        for &file in files {
+            for item in index.items_in(file) {
+                if index.item(item).kind == Kind::Risk {
+                    report.risks[item.0] = assess(facts, item);
+                }
+                dirty[item.0] = true;
+                // A dependency that becomes cancelled passes no risk on.
+                for (_, d) in graph.downstream(item) {
+                    dirty[d.dependent.0] = true;
+                }
+            }
+        }
+        report.flow(graph, &mut dirty, |item| {
+            risks_on(item)
+                .iter()
+                .copied()
+                .filter(|&risk| is_live(facts, risk))
+                .collect()
+        });
+        report
+    }
+
+    /// Exposure of the items marked in `dirty`, upstream first; an item whose exposure changes
+    /// marks its dependents. The items of one cycle sit together and share everything upstream
+    /// of any of them. A cancelled dependency threatens nothing, so its risks do not flow on.
+    fn flow(
+        &mut self,
+        graph: &DependencyGraph,
+        dirty: &mut [bool],
+        own: impl Fn(ItemId) -> Vec<ItemId>,
+    ) {
         let order = graph.order();
         let mut at = 0;
         while at < order.len() {
@@ -168,11 +262,15 @@ impl RiskReport {
             };
             let group = &order[at..at + group_len];
             at += group_len;
+            if !group.iter().any(|item| dirty[item.0]) {
+                continue;
+            }
             // Every list is kept in its final order, so merging replaces sorting.
+            let risks = &self.risks;
             let rank = |r: &ItemId| (std::cmp::Reverse(risks[r.0].map_or(0, |a| a.score)), *r);
             let mut found: Vec<ItemId> = Vec::new();
             for &member in group {
-                let mut mine = own[member.0].clone();
+                let mut mine = own(member);
                 mine.sort_by_key(rank);
                 mine.dedup();
                 found = merge(&found, &mine, rank);
@@ -184,17 +282,19 @@ impl RiskReport {
                     {
                         continue;
                     }
-                    found = merge(&found, &exposure[upstream.0], rank);
+                    found = merge(&found, self.exposure[upstream.0].as_slice(), rank);
                 }
             }
-            if let Some((&last, rest)) = group.split_last() {
-                for &member in rest {
-                    exposure[member.0] = found.clone();
+            let top = TopRisks::from_slice(&found);
+            for &member in group {
+                if self.exposure[member.0] != top {
+                    self.exposure[member.0] = top;
+                    for (_, d) in graph.downstream(member) {
+                        dirty[d.dependent.0] = true;
+                    }
                 }
-                exposure[last.0] = found;
             }
         }
-        RiskReport { risks, exposure }
     }
 
     /// `unmitigated-risk`: a live risk scoring 8 or more with no `mitigation`, on its ID.

@@ -181,6 +181,13 @@ pub struct Forecast {
     path_ends: HashMap<ItemId, ItemId>,
     /// By item: the forecast first and last day of a scheduled item.
     dates: Vec<Option<(NaiveDate, NaiveDate)>>,
+    /// By item: why an initiative or milestone has no forecast.
+    unknowns: Vec<Option<Unknown>>,
+    /// By item: the latest finish, from the backward pass.
+    latest: Vec<Option<NaiveDate>>,
+    /// By item: the nearest blocked item it is or waits for through references that count,
+    /// with the number of steps; done and cancelled work wait for nothing.
+    blocked: Vec<Option<(usize, ItemId)>>,
     /// By item: the committed date that sets its latest finish: a milestone, or the program.
     commitment: Vec<Option<ItemId>>,
     /// By reference: whether it counts in the forecast.
@@ -192,48 +199,137 @@ pub struct Forecast {
     program: Option<ProgramDates>,
 }
 
+/// The program's dates, read from the first program.
+fn program_dates(index: &Index, facts: &Facts) -> Option<ProgramDates> {
+    index.program().map(|id| {
+        let f = facts.of(id);
+        ProgramDates {
+            id,
+            start: f.date("start").map(|(d, _)| d),
+            end: f.date("end").map(|(d, _)| d),
+        }
+    })
+}
+
+fn is_scheduled_kind(kind: Kind) -> bool {
+    matches!(kind, Kind::Initiative | Kind::Milestone)
+}
+
 impl Forecast {
     /// Runs the forward pass, the backward pass and the critical paths, in topological order.
     pub fn compute(index: &Index, facts: &Facts, graph: &DependencyGraph) -> Forecast {
         let count = index.len();
-        let program = index
-            .iter()
-            .find(|(_, i)| i.kind == Kind::Program)
-            .map(|(id, _)| id.0)
-            .map(|p| {
-                let f = facts.of(ItemId(p));
-                ProgramDates {
-                    id: ItemId(p),
-                    start: f.date("start").map(|(d, _)| d),
-                    end: f.date("end").map(|(d, _)| d),
+        let mut forecast = Forecast {
+            states: vec![None; count],
+            predecessor: vec![None; count],
+            path_ends: HashMap::new(),
+            dates: vec![None; count],
+            unknowns: vec![None; count],
+            latest: vec![None; count],
+            blocked: vec![None; count],
+            commitment: vec![None; count],
+            live: Vec::new(),
+            extents: vec![None; count],
+            pinned: vec![false; count],
+            program: program_dates(index, facts),
+        };
+        for item in (0..count).map(ItemId) {
+            forecast.read_item(item, index, facts, graph);
+        }
+        forecast.live = forecast.live_edges(graph);
+        let mut everything = vec![true; count];
+        forecast.forward(index, facts, graph, &mut everything.clone());
+        forecast.backward(index, facts, graph, &mut everything.clone());
+        for i in 0..count {
+            forecast.set_state(ItemId(i), index);
+        }
+        forecast.critical_paths(index, graph, &mut everything);
+        forecast
+    }
+
+    /// The forecast after the items of `files` changed, given the graph patched from the one
+    /// this forecast was computed on ([`DependencyGraph::update`]): the passes visit only the
+    /// items an edit can reach, downstream for the dates and upstream for the latest finish.
+    /// Equal to [`Forecast::compute`].
+    pub fn update(
+        &self,
+        index: &Index,
+        facts: &Facts,
+        graph: &DependencyGraph,
+        old_graph: &DependencyGraph,
+        files: &[crate::analysis::FileId],
+    ) -> Forecast {
+        let count = index.len();
+        if program_dates(index, facts) != self.program || count != self.states.len() {
+            return Forecast::compute(index, facts, graph);
+        }
+        let mut forecast = self.clone();
+        let mut forward = vec![false; count];
+        let mut backward = vec![false; count];
+        let mut changed = Vec::new();
+        for &file in files {
+            for item in index.items_in(file) {
+                changed.push(item);
+                forecast.read_item(item, index, facts, graph);
+                forward[item.0] = true;
+                backward[item.0] = true;
+                // A changed status may change whether the references naming it count.
+                for (_, d) in graph.downstream(item) {
+                    forward[d.dependent.0] = true;
                 }
-            });
-        let program_start = program.and_then(|p| p.start).is_some();
-        let extents: Vec<Option<Extent>> = (0..count)
-            .map(|i| {
-                let item = ItemId(i);
-                (index.item(item).kind == Kind::Initiative).then(|| {
-                    let has_dependency = graph.upstream(item).any(|(_, d)| !d.is_self());
-                    Extent::of(facts.of(item), has_dependency || program_start)
-                })
-            })
-            .collect();
-        let pinned: Vec<bool> = (0..count)
-            .map(|i| {
-                let item = ItemId(i);
-                graph.is_closed(item)
-                    && match index.item(item).kind {
-                        Kind::Initiative => {
-                            matches!(extents[i], Some(Extent::Known { start: Some(_), .. }))
-                        }
-                        Kind::Milestone => facts.of(item).date("date").is_some(),
-                        _ => false,
-                    }
-            })
-            .collect();
-        // Left out: self-references, references inside a cycle, dependencies on cancelled items,
-        // and the dependencies of closed items that keep their dates.
-        let live = graph
+                // What it depended on, and depends on now, feeds it a latest finish.
+                for (_, d) in graph.upstream(item).chain(old_graph.upstream(item)) {
+                    backward[d.dependency.0] = true;
+                }
+            }
+        }
+        forecast.live = forecast.live_edges(graph);
+        let mut again = forward.clone();
+        let moved = forecast.forward(index, facts, graph, &mut forward);
+        let finished = forecast.backward(index, facts, graph, &mut backward);
+        let mut restate: Vec<ItemId> = changed;
+        restate.extend(moved);
+        restate.extend(finished);
+        for &item in &restate {
+            forecast.set_state(item, index);
+        }
+        // A predecessor is chosen among the dependencies by their dates and slack.
+        for &item in &restate {
+            again[item.0] = true;
+            for (_, d) in graph.downstream(item) {
+                again[d.dependent.0] = true;
+            }
+        }
+        forecast.critical_paths(index, graph, &mut again);
+        forecast
+    }
+
+    /// What an item's own fields say: its extent and whether it keeps its own dates.
+    fn read_item(&mut self, item: ItemId, index: &Index, facts: &Facts, graph: &DependencyGraph) {
+        let program_start = self.program.and_then(|p| p.start).is_some();
+        let kind = index.item(item).kind;
+        self.extents[item.0] = (kind == Kind::Initiative).then(|| {
+            let has_dependency = graph.upstream(item).any(|(_, d)| !d.is_self());
+            Extent::of(facts.of(item), has_dependency || program_start)
+        });
+        self.pinned[item.0] = graph.is_closed(item)
+            && match kind {
+                Kind::Initiative => {
+                    matches!(
+                        self.extents[item.0],
+                        Some(Extent::Known { start: Some(_), .. })
+                    )
+                }
+                Kind::Milestone => facts.of(item).date("date").is_some(),
+                _ => false,
+            };
+    }
+
+    /// By reference, whether it counts. Left out: self-references, references inside a cycle,
+    /// dependencies on cancelled items, and the dependencies of closed items that keep their
+    /// dates.
+    fn live_edges(&self, graph: &DependencyGraph) -> Vec<bool> {
+        graph
             .dependencies()
             .iter()
             .enumerate()
@@ -241,62 +337,63 @@ impl Forecast {
                 !d.is_self()
                     && !graph.within_cycle(e)
                     && graph.status(d.dependency) != "cancelled"
-                    && !pinned[d.dependent.0]
+                    && !self.pinned[d.dependent.0]
             })
-            .collect();
-        let mut forecast = Forecast {
-            states: vec![None; count],
-            predecessor: Vec::new(),
-            path_ends: HashMap::new(),
-            dates: vec![None; count],
-            commitment: vec![None; count],
-            live,
-            extents,
-            pinned,
-            program,
-        };
-        let unknowns = forecast.forward(index, facts, graph);
-        let latest = forecast.backward(index, facts, graph);
-        for i in 0..count {
-            let item = ItemId(i);
-            if !matches!(index.item(item).kind, Kind::Initiative | Kind::Milestone) {
-                continue;
-            }
-            forecast.states[i] = Some(match (&forecast.dates[i], &unknowns[i]) {
-                (Some((start, end)), _) => ScheduleState::Scheduled(ItemSchedule {
-                    start: *start,
-                    end: *end,
-                    latest_finish: latest[i],
-                    slack: latest[i].map(|l| days_between(*end, l)),
-                    critical: false,
-                }),
-                (None, Some(unknown)) => ScheduleState::Unscheduled {
-                    reason: unknown.reason.clone(),
-                },
-                (None, None) => ScheduleState::Unscheduled {
-                    reason: "it could not be forecast".into(),
-                },
-            });
-        }
-        forecast.critical_paths(index, graph);
-        forecast
+            .collect()
     }
 
-    /// Forward pass: each item after what it depends on. Returns why the others are unscheduled.
+    /// The state of an item from its dates, reason and latest finish; whether it is critical
+    /// is set by [`Forecast::critical_paths`].
+    fn set_state(&mut self, item: ItemId, index: &Index) {
+        let i = item.0;
+        if !is_scheduled_kind(index.item(item).kind) {
+            self.states[i] = None;
+            return;
+        }
+        let latest = self.latest[i];
+        self.states[i] = Some(match (&self.dates[i], &self.unknowns[i]) {
+            (Some((start, end)), _) => ScheduleState::Scheduled(ItemSchedule {
+                start: *start,
+                end: *end,
+                latest_finish: latest,
+                slack: latest.map(|l| days_between(*end, l)),
+                critical: false,
+            }),
+            (None, Some(unknown)) => ScheduleState::Unscheduled {
+                reason: unknown.reason.clone(),
+            },
+            (None, None) => ScheduleState::Unscheduled {
+                reason: "it could not be forecast".into(),
+            },
+        });
+    }
+
+    /// Forward pass over the items marked in `dirty`, each after what it depends on; an item
+    /// whose result changes marks its dependents. Returns the items whose result changed.
     fn forward(
         &mut self,
         index: &Index,
         facts: &Facts,
         graph: &DependencyGraph,
-    ) -> Vec<Option<Unknown>> {
-        let mut unknowns: Vec<Option<Unknown>> = vec![None; index.len()];
+        dirty: &mut [bool],
+    ) -> Vec<ItemId> {
+        let mut changed = Vec::new();
         // Each cycle spelled once: all its items give it as their reason.
         let mut spelled: Vec<Option<String>> = vec![None; graph.cycles().len()];
         for &item in graph.order() {
-            let kind = index.item(item).kind;
-            let result = if !matches!(kind, Kind::Initiative | Kind::Milestone) {
+            if !dirty[item.0] {
                 continue;
-            } else if graph.in_cycle(item) {
+            }
+            let kind = index.item(item).kind;
+            if !is_scheduled_kind(kind) {
+                continue;
+            }
+            let blocked = match graph.status(item) {
+                "blocked" => Some((0, item)),
+                "done" | "cancelled" => None,
+                _ => self.upstream_blocked(item, graph),
+            };
+            let result = if graph.in_cycle(item) {
                 let cycle = match graph.cycle_number(item) {
                     Some(n) => spelled[n]
                         .get_or_insert_with(|| graph.spell(&graph.cycles()[n], index))
@@ -311,16 +408,28 @@ impl Forecast {
                     "part of a dependency cycle",
                 ))
             } else if kind == Kind::Initiative {
-                self.forward_initiative(item, index, graph, &unknowns)
+                self.forward_initiative(item, index, graph, &self.unknowns)
             } else {
-                self.forward_milestone(item, index, facts, graph, &unknowns)
+                self.forward_milestone(item, index, facts, graph, &self.unknowns)
             };
-            match result {
-                Ok(dates) => self.dates[item.0] = Some(dates),
-                Err(unknown) => unknowns[item.0] = Some(unknown),
+            let (dates, unknown) = match result {
+                Ok(dates) => (Some(dates), None),
+                Err(unknown) => (None, Some(unknown)),
+            };
+            if dates != self.dates[item.0]
+                || unknown != self.unknowns[item.0]
+                || blocked != self.blocked[item.0]
+            {
+                self.dates[item.0] = dates;
+                self.unknowns[item.0] = unknown;
+                self.blocked[item.0] = blocked;
+                changed.push(item);
+                for (_, d) in graph.downstream(item) {
+                    dirty[d.dependent.0] = true;
+                }
             }
         }
-        unknowns
+        changed
     }
 
     /// The earliest day each live dependency allows, or why one of them has no forecast.
@@ -407,95 +516,117 @@ impl Forecast {
         Ok((day, day))
     }
 
-    /// Backward pass: each item after its dependents. The latest finish is the earliest committed
+    /// Backward pass over the items marked in `dirty`, each after its dependents; an item whose
+    /// latest finish changes marks its dependencies. The latest finish is the earliest committed
     /// date the item feeds (its own date for a milestone, the program end), walked back through
-    /// dependents and lags.
+    /// dependents and lags. Returns the items whose latest finish changed.
     fn backward(
         &mut self,
         index: &Index,
         facts: &Facts,
         graph: &DependencyGraph,
-    ) -> Vec<Option<NaiveDate>> {
-        let mut latest: Vec<Option<NaiveDate>> = vec![None; index.len()];
+        dirty: &mut [bool],
+    ) -> Vec<ItemId> {
+        let mut changed = Vec::new();
         for &item in graph.order().iter().rev() {
-            let kind = index.item(item).kind;
-            if !matches!(kind, Kind::Initiative | Kind::Milestone)
-                || graph.in_cycle(item)
-                || graph.status(item) == "cancelled"
-            {
-                continue; // cancelled work feeds nothing; a cycle has no forecast to measure
+            if !dirty[item.0] {
+                continue;
             }
-            let mut best: Option<(NaiveDate, ItemId)> = None;
-            let mut consider = |date: NaiveDate, source: ItemId| {
-                if best.is_none_or(|(b, _)| date < b) {
-                    best = Some((date, source));
+            let best = self.latest_finish(item, index, facts, graph);
+            let (date, source) = (best.map(|(d, _)| d), best.map(|(_, s)| s));
+            if date != self.latest[item.0] || source != self.commitment[item.0] {
+                self.latest[item.0] = date;
+                self.commitment[item.0] = source;
+                changed.push(item);
+                for (_, d) in graph.upstream(item) {
+                    dirty[d.dependency.0] = true;
                 }
-            };
-            if kind == Kind::Milestone {
-                if let Some((date, _)) = facts.of(item).date("date") {
-                    consider(date, item);
-                }
-            }
-            if let Some(ProgramDates {
-                id, end: Some(end), ..
-            }) = self.program
-            {
-                consider(end, id);
-            }
-            for (e, d) in graph.downstream(item) {
-                let dependent = d.dependent;
-                let (Some(finish), Some(source)) =
-                    (latest[dependent.0], self.commitment[dependent.0])
-                else {
-                    continue;
-                };
-                if !self.live[e] {
-                    continue;
-                }
-                // Work must start by its latest finish minus its length; a milestone happens by it.
-                let gate = match index.item(dependent).kind {
-                    Kind::Milestone => Some(finish),
-                    _ => self.extents[dependent.0]
-                        .as_ref()
-                        .and_then(Extent::days)
-                        .and_then(|days| add_days(finish, -days)),
-                };
-                if let Some(by) = gate.and_then(|g| add_days(g, -d.lag_days)) {
-                    consider(by, source);
-                }
-            }
-            if let Some((date, source)) = best {
-                latest[item.0] = Some(date);
-                self.commitment[item.0] = Some(source);
             }
         }
-        latest
+        changed
     }
 
-    /// The chain of least-slack predecessors of each milestone, and of the open work that ends
-    /// last when the program has an end; marks the items on them as critical.
-    fn critical_paths(&mut self, index: &Index, graph: &DependencyGraph) {
+    /// The latest finish of one item and the committed date that sets it.
+    fn latest_finish(
+        &self,
+        item: ItemId,
+        index: &Index,
+        facts: &Facts,
+        graph: &DependencyGraph,
+    ) -> Option<(NaiveDate, ItemId)> {
+        let kind = index.item(item).kind;
+        if !is_scheduled_kind(kind) || graph.in_cycle(item) || graph.status(item) == "cancelled" {
+            return None; // cancelled work feeds nothing; a cycle has no forecast to measure
+        }
+        let mut best: Option<(NaiveDate, ItemId)> = None;
+        let mut consider = |date: NaiveDate, source: ItemId| {
+            if best.is_none_or(|(b, _)| date < b) {
+                best = Some((date, source));
+            }
+        };
+        if kind == Kind::Milestone {
+            if let Some((date, _)) = facts.of(item).date("date") {
+                consider(date, item);
+            }
+        }
+        if let Some(ProgramDates {
+            id, end: Some(end), ..
+        }) = self.program
+        {
+            consider(end, id);
+        }
+        for (e, d) in graph.downstream(item) {
+            let dependent = d.dependent;
+            let (Some(finish), Some(source)) =
+                (self.latest[dependent.0], self.commitment[dependent.0])
+            else {
+                continue;
+            };
+            if !self.live[e] {
+                continue;
+            }
+            // Work must start by its latest finish minus its length; a milestone happens by it.
+            let gate = match index.item(dependent).kind {
+                Kind::Milestone => Some(finish),
+                _ => self.extents[dependent.0]
+                    .as_ref()
+                    .and_then(Extent::days)
+                    .and_then(|days| add_days(finish, -days)),
+            };
+            if let Some(by) = gate.and_then(|g| add_days(g, -d.lag_days)) {
+                consider(by, source);
+            }
+        }
+        best
+    }
+
+    /// The least-slack predecessor of the items marked in `again`, then the chains of
+    /// predecessors of each milestone and of the open work that ends last when the program has
+    /// an end; marks the items on them as critical.
+    fn critical_paths(&mut self, index: &Index, graph: &DependencyGraph, again: &mut [bool]) {
         let count = index.len();
         // Each item's least-slack predecessor: ties go to the one that ends latest (with its lag),
         // then to the one defined first.
-        let mut predecessor: Vec<Option<ItemId>> = vec![None; count];
-        for (i, slot) in predecessor.iter_mut().enumerate() {
-            if self.dates[i].is_none() {
+        for (i, again) in again.iter().enumerate() {
+            if !*again {
                 continue;
             }
-            *slot = graph
-                .upstream(ItemId(i))
-                .filter(|(e, _)| self.live[*e])
-                .filter_map(|(_, d)| {
-                    let (_, end) = self.dates[d.dependency.0]?;
-                    let slack = self.slack(d.dependency).unwrap_or(i64::MAX);
-                    let finish = i64::from(end.num_days_from_ce()) + d.lag_days;
-                    Some((slack, std::cmp::Reverse(finish), d.dependency))
-                })
-                .min()
-                .map(|(_, _, p)| p);
+            self.predecessor[i] = self.dates[i].and_then(|_| {
+                graph
+                    .upstream(ItemId(i))
+                    .filter(|(e, _)| self.live[*e])
+                    .filter_map(|(_, d)| {
+                        let (_, end) = self.dates[d.dependency.0]?;
+                        let slack = self.slack(d.dependency).unwrap_or(i64::MAX);
+                        let finish = i64::from(end.num_days_from_ce()) + d.lag_days;
+                        Some((slack, std::cmp::Reverse(finish), d.dependency))
+                    })
+                    .min()
+                    .map(|(_, _, p)| p)
+            });
         }
         let mut critical = vec![false; count];
+        let predecessor = &self.predecessor;
         // The chain from an item is the same whichever milestone reaches it: stop at a marked one.
         let mut mark = |from: Option<ItemId>| {
             let mut current = from;
@@ -507,6 +638,7 @@ impl Forecast {
                 current = predecessor[item.0];
             }
         };
+        self.path_ends.clear();
         for (ItemId(i), info) in index.iter() {
             if info.kind == Kind::Milestone && self.dates[i].is_some() {
                 self.path_ends.insert(ItemId(i), ItemId(i));
@@ -534,7 +666,29 @@ impl Forecast {
                 s.critical = critical;
             }
         }
-        self.predecessor = predecessor;
+    }
+
+    /// The nearest blocked item among what `item` waits for, through references that count.
+    pub fn upstream_blocked(
+        &self,
+        item: ItemId,
+        graph: &DependencyGraph,
+    ) -> Option<(usize, ItemId)> {
+        graph
+            .upstream(item)
+            .filter(|(e, _)| self.live[*e])
+            .filter_map(|(_, d)| self.blocked[d.dependency.0].map(|(n, b)| (n + 1, b)))
+            .min()
+    }
+
+    /// The nearest blocked item `item` is or waits for, with the number of steps.
+    pub fn nearest_blocked(&self, item: ItemId) -> Option<(usize, ItemId)> {
+        self.blocked[item.0]
+    }
+
+    /// The least-slack predecessor of an item, which its critical path follows back.
+    pub fn predecessor(&self, item: ItemId) -> Option<ItemId> {
+        self.predecessor[item.0]
     }
 
     pub fn state(&self, item: ItemId) -> Option<&ScheduleState> {

@@ -431,8 +431,9 @@ impl Context<'_> {
 
     /// depends-on-cancelled and done-before-dependency, on each reference.
     fn reference_checks(&self, out: &mut Vec<Diagnostic>) {
-        for d in self.graph.dependencies() {
-            if d.is_self() || !self.only.contains(d.file) {
+        let written = self.only.files().flat_map(|file| self.index.items_in(file));
+        for (_, d) in written.flat_map(|item| self.graph.upstream(item)) {
+            if d.is_self() {
                 continue;
             }
             let (from, to) = (d.dependent, d.dependency);
@@ -481,23 +482,6 @@ impl Context<'_> {
     /// blocked-upstream on each reference through which open work waits for a blocked item, and
     /// health-mismatch for green health on late or blocked work.
     fn blocked(&self, out: &mut Vec<Diagnostic>) {
-        let count = self.index.len();
-        // By item: the nearest blocked item it is or waits for, with the number of steps.
-        let mut nearest: Vec<Option<(usize, ItemId)>> = vec![None; count];
-        let upstream_blocked = |item: ItemId, nearest: &[Option<(usize, ItemId)>]| {
-            self.graph
-                .upstream(item)
-                .filter(|(e, _)| self.forecast.is_live(*e))
-                .filter_map(|(_, d)| nearest[d.dependency.0].map(|(n, b)| (n + 1, b)))
-                .min()
-        };
-        for &item in self.graph.order() {
-            nearest[item.0] = match self.graph.status(item) {
-                "blocked" => Some((0, item)),
-                "done" | "cancelled" => None,
-                _ => upstream_blocked(item, &nearest),
-            };
-        }
         for item in self.only.files().flat_map(|file| self.index.items_in(file)) {
             if !matches!(
                 self.index.item(item).kind,
@@ -510,7 +494,7 @@ impl Context<'_> {
                 if !self.forecast.is_live(e) {
                     continue;
                 }
-                let Some((_, blocked)) = nearest[d.dependency.0] else {
+                let Some((_, blocked)) = self.forecast.nearest_blocked(d.dependency) else {
                     continue;
                 };
                 let message = if blocked == d.dependency {
@@ -531,7 +515,7 @@ impl Context<'_> {
                     Diagnostic::new(Code::BlockedUpstream, d.file, d.span(self.facts), message);
                 out.push(self.related_status(hint, blocked));
             }
-            self.health_mismatch(item, upstream_blocked(item, &nearest), out);
+            self.health_mismatch(item, self.forecast.upstream_blocked(item, self.graph), out);
         }
     }
 
