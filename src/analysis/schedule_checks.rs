@@ -9,6 +9,7 @@ use crate::analysis::facts::Facts;
 use crate::analysis::graph::{removal, spell_chain, DependencyGraph};
 use crate::analysis::index::{Index, ItemId};
 use crate::analysis::schedule::{add_days, days_between, Extent, Forecast, ProgramDates};
+use crate::analysis::wording::{self, days};
 use crate::analysis::workspace::Workspace;
 use crate::analysis::FileSet;
 use crate::syntax::{Kind, Span};
@@ -64,15 +65,6 @@ pub fn diagnostics(
     cx.reference_checks(&mut out);
     cx.blocked(&mut out);
     out
-}
-
-/// "1 day", "14 days".
-fn days(n: i64) -> String {
-    if n.abs() == 1 {
-        format!("{n} day")
-    } else {
-        format!("{n} days")
-    }
 }
 
 /// ", plus a lag of 7 days", or nothing without a lag.
@@ -274,9 +266,9 @@ impl Context<'_> {
             span,
             Code::MilestoneAtRisk,
             format!(
-                "`{}` is forecast for {forecast}, {} after its date {date}; critical path: {}",
+                "`{}` is forecast for {forecast} and {} {date}; critical path: {}",
                 self.name(item),
-                days(days_between(date, forecast)),
+                wording::slip(days_between(date, forecast)),
                 self.path(item)
             ),
         );
@@ -565,8 +557,8 @@ impl Context<'_> {
                 None => "its committed date".to_string(),
             };
             reasons.push(format!(
-                "it is forecast {} late for {against}",
-                days(-slack)
+                "it is forecast {} for {against}",
+                wording::slack(Some(slack))
             ));
             if let Some(c) = self.forecast.commitment(item) {
                 related.push((c, false));
