@@ -22,7 +22,7 @@ pub mod wording;
 pub mod workspace;
 
 pub use chrono::NaiveDate;
-pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
+pub use diagnostic::{Code, Data, Diagnostic, Edit, Fix, Related, Severity};
 pub use graph::{Dependency, DependencyGraph};
 pub use index::{Index, ItemId, ItemInfo, Location, ReferenceSite};
 pub use risk::{RiskAssessment, RiskLevel};

@@ -144,7 +144,17 @@ fn driven_by(analysis: &Analysis, item: ItemId) -> Option<Vec<ItemId>> {
 /// lag; milestones are hexagons, critical items are drawn red.
 pub fn graph(analysis: &Analysis) -> String {
     let ids = ids(analysis);
-    let mut out = String::from("flowchart LR\n");
+    let mut out = String::new();
+    let edges = analysis.dependency_graph().dependencies().len();
+    if edges >= 500 {
+        // Mermaid refuses flowcharts of 500 edges or more; only the page's own configuration
+        // can raise the limit (`maxEdges` is not allowed in a diagram's directive).
+        let _ = writeln!(
+            out,
+            "%% {edges} dependencies: Mermaid needs mermaid.initialize({{ maxEdges: {edges} }}) or more"
+        );
+    }
+    out.push_str("flowchart LR\n");
     let mut critical = Vec::new();
     for item in super::scheduled_kinds(analysis) {
         let label = format!(

@@ -1,5 +1,5 @@
 //! `planls export --format tjp`: a TaskJuggler 3 project that schedules to the same dates as
-//! the forecast, so `tj3` can check planls (tests/taskjuggler.rs) and people can take the plan
+//! the forecast, so `tj3` can check planls (tests/export_oracles.rs) and people can take the plan
 //! on in TaskJuggler.
 //!
 //! [`task_inputs`] is the one place that restates planls' forecast inputs in TaskJuggler's

@@ -1,11 +1,13 @@
-//! TaskJuggler as the oracle of the forecast (issue 10): each workspace is exported with
+//! The exports checked by their own tools. TaskJuggler is the oracle of the forecast (issue 10): each workspace is exported with
 //! `planls export --format tjp`, scheduled by `tj3`, and every item's dates in tj3's CSV report
 //! must equal `planls schedule --format json`'s (TaskJuggler's ends are exclusive, and a
 //! milestone on planls' day D is the moment D + 1; src/export/taskjuggler.rs).
 //!
 //! Without `tj3` on PATH the test says so loudly and passes, unless PLANLS_REQUIRE_TJ3=1 (as in
 //! `.ci/run`, which installs Debian's tj3). The same holds for Graphviz's `dot`, which must
-//! accept the dot export (PLANLS_REQUIRE_DOT=1).
+//! accept the dot export (PLANLS_REQUIRE_DOT=1), and for Mermaid: with PLANLS_MERMAID_DIR set
+//! to a folder where tests/mermaid/package.json is installed, Mermaid parses both Mermaid
+//! exports and its Gantt chart must draw every item on planls' dates (tests/mermaid/check.mjs).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -227,5 +229,65 @@ fn graphviz_accepts_the_dot_export() {
             String::from_utf8_lossy(&output.stderr)
         );
         assert!(String::from_utf8_lossy(&output.stdout).contains("<svg"));
+    }
+}
+
+#[test]
+fn mermaid_parses_the_exports_and_draws_planls_dates() {
+    let Some(dir) = std::env::var_os("PLANLS_MERMAID_DIR") else {
+        eprintln!(
+            "\n*** SKIPPED: PLANLS_MERMAID_DIR is not set, so Mermaid did not check the exports. \
+             Run `npm ci` in a copy of tests/mermaid/ and point PLANLS_MERMAID_DIR at it, or run \
+             .ci/run. ***\n"
+        );
+        return;
+    };
+    let folder = tempfile::tempdir().unwrap();
+    let generated = folder.path().join("plan");
+    planls(&[
+        "generate",
+        "--initiatives",
+        "300",
+        "--seed",
+        "1",
+        generated.to_str().unwrap(),
+    ]);
+    let paths = [
+        repo("examples/checkout-v2"),
+        repo("examples/broken"),
+        repo("tests/fixtures/export"),
+        generated,
+    ];
+    for path in paths {
+        let path = path.to_str().unwrap();
+        let write = |name: &str, text: String| {
+            let file = folder.path().join(name);
+            std::fs::write(&file, text).unwrap();
+            file
+        };
+        let schedule = write(
+            "schedule.json",
+            planls(&["schedule", "--format", "json", "--today", TODAY, path]),
+        );
+        let gantt = write(
+            "gantt.mmd",
+            planls(&["export", "--format", "mermaid", path]),
+        );
+        let graph = write(
+            "graph.mmd",
+            planls(&["export", "--format", "mermaid", "--graph", path]),
+        );
+        let output = Command::new("node")
+            .arg(repo("tests/mermaid/check.mjs"))
+            .arg(&dir)
+            .args([&schedule, &gantt, &graph])
+            .env("TZ", "UTC")
+            .output()
+            .expect("node runs");
+        assert!(
+            output.status.success(),
+            "Mermaid and planls disagree on {path}:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
 }
