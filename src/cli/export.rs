@@ -23,6 +23,11 @@ pub fn run(
         return Ok(EXIT_TROUBLE);
     }
     let (analysis, trouble) = load::analyse(&args.paths, today, &mut stderr)?;
+    if args.format == ExportFormat::Tjp {
+        if let Some(warning) = taskjuggler::out_of_range(&analysis) {
+            writeln!(stderr, "planls: warning: {warning}")?;
+        }
+    }
     let text = match args.format {
         ExportFormat::Tjp => taskjuggler::export(&analysis),
         ExportFormat::Mermaid if args.graph => mermaid::graph(&analysis),

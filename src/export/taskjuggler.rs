@@ -226,6 +226,29 @@ pub fn export(analysis: &Analysis) -> String {
     out
 }
 
+/// TaskJuggler 3.7 schedules only from 1970 to 2035 ("Year 2060 out of range (1970 - 2035)").
+pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=2035;
+
+/// Why tj3 will refuse the export: a forecast date outside [`YEARS`]. The export is written
+/// all the same; the command line says this as a warning.
+pub fn out_of_range(analysis: &Analysis) -> Option<String> {
+    use chrono::Datelike;
+    let outside = super::scheduled_kinds(analysis).find_map(|item| match analysis.schedule(item) {
+        Some(ScheduleState::Scheduled(s)) => [s.start, s.end]
+            .into_iter()
+            .find(|d| !YEARS.contains(&d.year()))
+            .map(|d| (item, d)),
+        _ => None,
+    })?;
+    let (item, date) = outside;
+    Some(format!(
+        "`{}` is forecast for {date}, but TaskJuggler schedules only from {} to {}: tj3 will reject this project",
+        analysis.item(item).name,
+        YEARS.start(),
+        YEARS.end()
+    ))
+}
+
 /// A day for the project of a plan with nothing scheduled: the program start, or a fixed day.
 fn forecast_default_day(analysis: &Analysis) -> NaiveDate {
     analysis
