@@ -249,3 +249,20 @@ fn export_writes_each_format_to_a_file_or_stdout() {
     assert_eq!(wrong.status.code(), Some(2));
     assert!(Path::new(ROOT).join("examples").is_dir());
 }
+
+#[test]
+fn export_to_taskjuggler_warns_of_dates_it_cannot_schedule() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("late.plan");
+    std::fs::write(&plan, "initiative far { start: 2036-01-01 duration: 1w }\n").unwrap();
+    let output = planls(&["export", "--format", "tjp", plan.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "warning: `far` is forecast for 2036-01-01, but TaskJuggler schedules only from 1970 to 2035"
+        ),
+        "{stderr}"
+    );
+    assert!(stdout(&output).contains("task far "));
+}

@@ -233,13 +233,14 @@ pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=2035;
 /// all the same; the command line says this as a warning.
 pub fn out_of_range(analysis: &Analysis) -> Option<String> {
     use chrono::Datelike;
-    let outside = super::scheduled_kinds(analysis).find_map(|item| match analysis.schedule(item) {
-        Some(ScheduleState::Scheduled(s)) => [s.start, s.end]
-            .into_iter()
-            .find(|d| !YEARS.contains(&d.year()))
-            .map(|d| (item, d)),
-        _ => None,
-    })?;
+    let outside =
+        super::scheduled_kinds(analysis).find_map(|item| match analysis.schedule(item) {
+            Some(ScheduleState::Scheduled(s)) => [s.start, s.end]
+                .into_iter()
+                .find(|d| !YEARS.contains(&d.year()))
+                .map(|d| (item, d)),
+            _ => None,
+        })?;
     let (item, date) = outside;
     Some(format!(
         "`{}` is forecast for {date}, but TaskJuggler schedules only from {} to {}: tj3 will reject this project",
