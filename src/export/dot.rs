@@ -36,7 +36,7 @@ pub fn export(analysis: &Analysis) -> String {
             label.push_str(title);
         }
         label.push('\n');
-        label.push_str(&super::mermaid::item_label(analysis, item));
+        label.push_str(&super::dates_text(analysis, item));
         if let Some(ScheduleState::Scheduled(s)) = analysis.schedule(item) {
             label.push('\n');
             label.push_str(&wording::standing(s));

@@ -160,7 +160,7 @@ pub fn graph(analysis: &Analysis) -> String {
         let label = format!(
             "{}<br/>{}",
             analysis.item(item).name,
-            schedule_text(analysis, item)
+            super::dates_text(analysis, item)
         );
         let label = text(&label);
         let id = &ids[&item];
@@ -192,17 +192,4 @@ pub fn graph(analysis: &Analysis) -> String {
         );
     }
     out
-}
-
-/// `2027-01-04 to 2027-01-17` or `unscheduled`.
-fn schedule_text(analysis: &Analysis, item: ItemId) -> String {
-    match analysis.schedule(item) {
-        Some(ScheduleState::Scheduled(s)) if s.start == s.end => s.end.to_string(),
-        Some(ScheduleState::Scheduled(s)) => format!("{} to {}", s.start, s.end),
-        _ => "unscheduled".to_string(),
-    }
-}
-
-pub(super) fn item_label(analysis: &Analysis, item: ItemId) -> String {
-    schedule_text(analysis, item)
 }

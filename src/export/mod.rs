@@ -8,7 +8,7 @@ pub mod mermaid;
 pub mod schedule;
 pub mod taskjuggler;
 
-use crate::analysis::{Analysis, ItemId};
+use crate::analysis::{Analysis, ItemId, ScheduleState};
 use crate::syntax::Kind;
 
 /// The initiatives and milestones, in workspace order (files in path order, items in text
@@ -19,4 +19,14 @@ pub fn scheduled_kinds(analysis: &Analysis) -> impl Iterator<Item = ItemId> + '_
             && analysis.lookup(&info.name) == Some(id))
         .then_some(id)
     })
+}
+
+/// An item's forecast dates for a label: `2027-01-04 to 2027-01-17`, a milestone's day, or
+/// `unscheduled`.
+pub fn dates_text(analysis: &Analysis, item: ItemId) -> String {
+    match analysis.schedule(item) {
+        Some(ScheduleState::Scheduled(s)) if s.start == s.end => s.end.to_string(),
+        Some(ScheduleState::Scheduled(s)) => format!("{} to {}", s.start, s.end),
+        _ => "unscheduled".to_string(),
+    }
 }
