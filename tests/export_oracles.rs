@@ -30,13 +30,19 @@ fn available(tool: &str, version_flag: &str, require: &str) -> bool {
             std::env::var_os(require).is_none(),
             "{require} is set, but `{tool}` is not installed"
         );
-        eprintln!(
+        loud(&format!(
             "\n*** SKIPPED: `{tool}` is not installed, so this oracle did not run. \
              Install it (apt-get install {}) or run .ci/run. ***\n",
             if tool == "tj3" { "tj3" } else { "graphviz" }
-        );
+        ));
     }
     found
+}
+
+/// Says something on stderr even when the test passes: the test harness captures `eprintln!`.
+fn loud(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{message}");
 }
 
 fn planls(args: &[&str]) -> String {
@@ -235,10 +241,10 @@ fn graphviz_accepts_the_dot_export() {
 #[test]
 fn mermaid_parses_the_exports_and_draws_planls_dates() {
     let Some(dir) = std::env::var_os("PLANLS_MERMAID_DIR") else {
-        eprintln!(
+        loud(
             "\n*** SKIPPED: PLANLS_MERMAID_DIR is not set, so Mermaid did not check the exports. \
              Run `npm ci` in a copy of tests/mermaid/ and point PLANLS_MERMAID_DIR at it, or run \
-             .ci/run. ***\n"
+             .ci/run. ***\n",
         );
         return;
     };
