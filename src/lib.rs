@@ -2,6 +2,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod export;
 pub mod generate;
 pub mod lsp;
 pub mod parallel;

@@ -128,6 +128,7 @@ fn json_is_one_array_with_character_columns() {
         [
             "code",
             "column",
+            "data",
             "end_column",
             "end_line",
             "file",

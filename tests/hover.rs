@@ -130,7 +130,7 @@ fn hovers_on_a_chain_of_100_000_items_stay_short() {
     let milestone = hover("end");
     assert!(
         milestone.contains(
-            "- **Critical path:** `w0` → `w1` → `w2` → … (99994 more) … → `w99997` → `w99998` → `w99999` → `end`\n"
+            "- **Driving path:** `w0` → `w1` → `w2` → … (99994 more) … → `w99997` → `w99998` → `w99999` → `end`\n"
         ),
         "{milestone}"
     );

@@ -144,6 +144,45 @@ pub struct Diagnostic {
     pub message: String,
     pub related: Vec<Related>,
     pub fixes: Vec<Fix>,
+    /// The numbers and IDs the message states in words, for tools.
+    pub data: Data,
+}
+
+/// The facts a message states, so tools need not parse words: `check --format json` writes them
+/// as its `data` object (README.md, "JSON output"). Each is set only by the codes that say it;
+/// dates are `YYYY-MM-DD`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Data {
+    /// milestone-at-risk: days past the milestone's date; program-end-at-risk: days past the end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slip_days: Option<i64>,
+    /// health-mismatch: days late for the committed date that sets the item's latest finish.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub late_days: Option<i64>,
+    /// schedule-conflict: how many days later than its own date the item can start (or end).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delay_days: Option<i64>,
+    /// milestone-at-risk: the milestone's forecast; program-end-at-risk: the last forecast end;
+    /// schedule-conflict: the earliest start (or end) the dependencies allow.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forecast: Option<String>,
+    /// milestone-at-risk: the IDs of its critical path, first to last, ending with it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub critical_path: Option<Vec<String>>,
+    /// dependency-cycle: the IDs of the cycle, as the message spells it, the first repeated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cycle: Option<Vec<String>>,
+    /// The items named: program-end-at-risk, the work that ends last; schedule-conflict, the
+    /// dependency that allows the latest start.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<String>>,
+    /// unresolved-reference: the ID it probably meant; inconsistent-dates: the duration start
+    /// and end make (`17d`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
+    /// unmitigated-risk: likelihood x impact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<u8>,
 }
 
 impl Diagnostic {
@@ -157,7 +196,14 @@ impl Diagnostic {
             message: message.into(),
             related: Vec::new(),
             fixes: Vec::new(),
+            data: Data::default(),
         }
+    }
+
+    /// Sets the facts the message states.
+    pub fn with_data(mut self, data: Data) -> Self {
+        self.data = data;
+        self
     }
 
     pub fn with_related(mut self, file: FileId, span: Span, message: impl Into<String>) -> Self {

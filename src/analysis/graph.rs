@@ -497,6 +497,14 @@ impl DependencyGraph {
                     self.spell(cycle, index)
                 ),
             );
+            diagnostic.data.cycle = Some(
+                cycle
+                    .items
+                    .iter()
+                    .chain(&cycle.items[..1])
+                    .map(|&i| index.item(i).name.clone())
+                    .collect(),
+            );
             for &e in others {
                 let other = &self.dependencies[e];
                 diagnostic = diagnostic.with_related(

@@ -8,6 +8,7 @@ use crate::analysis::index::ItemId;
 use crate::analysis::risk::TOP_EXPOSURE;
 use crate::analysis::schedule::ScheduleState;
 use crate::analysis::schema;
+use crate::analysis::wording;
 use crate::analysis::workspace::FileId;
 use crate::analysis::{Analysis, Hover, SymbolAt};
 use crate::syntax::Kind;
@@ -325,38 +326,7 @@ impl Analysis {
         lines.add_opt("Owner", facts.item("owner").map(|p| self.person_label(p)));
         match self.schedule(item) {
             Some(ScheduleState::Scheduled(s)) => {
-                let forecast = s.end;
-                let mut text = forecast.to_string();
-                // The day the last of what it requires is done, lags included; cancelled work
-                // is left out of the forecast.
-                let ready = self
-                    .dependencies(item)
-                    .filter(|d| self.status(d.dependency) != Some("cancelled"))
-                    .filter_map(|d| match self.schedule(d.dependency) {
-                        Some(ScheduleState::Scheduled(r)) => {
-                            Some(r.end + chrono::Days::new(d.lag_days.max(0) as u64))
-                        }
-                        _ => None,
-                    })
-                    .max();
-                // Slack is the margin between that day and the latest the milestone may be.
-                let slack = match (ready, s.latest_finish) {
-                    (Some(ready), Some(limit)) => Some((limit - ready).num_days()),
-                    _ => s.slack,
-                };
-                match (date.map(|d| (forecast - d).num_days()), slack) {
-                    (Some(slip), _) if slip > 0 => {
-                        write!(text, ", slips {} past its date", days_text(slip)).unwrap()
-                    }
-                    (_, Some(slack)) if slack < 0 => {
-                        write!(text, ", {} late", days_text(-slack)).unwrap()
-                    }
-                    (_, Some(slack)) if ready.is_some() => {
-                        write!(text, ", {} of slack", days_text(slack)).unwrap()
-                    }
-                    _ => {}
-                }
-                lines.add("Forecast", text);
+                lines.add("Forecast", format!("{}, {}", s.end, wording::standing(s)));
             }
             Some(ScheduleState::Unscheduled { reason }) => {
                 lines.add("Forecast", format!("unscheduled: {reason}"))
@@ -376,7 +346,16 @@ impl Analysis {
                     .chain(tail)
                     .collect()
             };
-            lines.add("Critical path", names.join(" → "));
+            // The chain that drives the milestone is its critical path only when the milestone
+            // is critical; with slack to spare it is the path that drives its date.
+            let critical =
+                matches!(self.schedule(item), Some(ScheduleState::Scheduled(s)) if s.critical);
+            let heading = if critical {
+                "Critical path"
+            } else {
+                "Driving path"
+            };
+            lines.add(heading, names.join(" → "));
         }
         self.dependency_lines(item, "Requires", lines);
         self.exposure_lines(item, lines);
@@ -426,24 +405,21 @@ impl Analysis {
         );
     }
 
-    /// The forecast of an initiative: dates, then slack and whether it is critical.
+    /// The forecast of an initiative: dates, then its standing (slack, critical).
     fn forecast_lines(&self, item: ItemId, lines: &mut Lines) {
         match self.schedule(item) {
             Some(ScheduleState::Scheduled(s)) => {
                 let days = (s.end - s.start).num_days() + 1;
                 lines.add(
                     "Forecast",
-                    format!("{} to {} ({})", s.start, s.end, days_text(days)),
+                    format!(
+                        "{} to {} ({}), {}",
+                        s.start,
+                        s.end,
+                        days_text(days),
+                        wording::standing(s)
+                    ),
                 );
-                let mut slack = match s.slack {
-                    Some(slack) if slack >= 0 => days_text(slack),
-                    Some(slack) => format!("{} late", days_text(-slack)),
-                    None => "no committed date downstream".to_string(),
-                };
-                if s.critical {
-                    slack.push_str(", on the critical path");
-                }
-                lines.add("Slack", slack);
             }
             Some(ScheduleState::Unscheduled { reason }) => {
                 lines.add("Forecast", format!("unscheduled: {reason}"))
@@ -602,11 +578,7 @@ fn words(word: &str) -> String {
 }
 
 fn days_text(days: i64) -> String {
-    if days == 1 {
-        "1 day".to_string()
-    } else {
-        format!("{days} days")
-    }
+    wording::days(days)
 }
 
 /// User text made safe for Markdown: characters that would format are escaped, and line breaks

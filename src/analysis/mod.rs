@@ -18,10 +18,11 @@ mod schedule_checks;
 pub mod schema;
 pub mod suggest;
 pub mod validate;
+pub mod wording;
 pub mod workspace;
 
 pub use chrono::NaiveDate;
-pub use diagnostic::{Code, Diagnostic, Edit, Fix, Related, Severity};
+pub use diagnostic::{Code, Data, Diagnostic, Edit, Fix, Related, Severity};
 pub use graph::{Dependency, DependencyGraph};
 pub use index::{Index, ItemId, ItemInfo, Location, ReferenceSite};
 pub use risk::{RiskAssessment, RiskLevel};
@@ -645,6 +646,12 @@ impl Analysis {
     /// ends last, ending with that work.
     pub fn critical_path(&self, milestone: ItemId) -> Vec<ItemId> {
         self.computed.forecast.critical_path(milestone)
+    }
+
+    /// The forecast itself: which references count, each initiative's own extent, which closed
+    /// items keep their dates; what an export needs to restate the forecast's inputs.
+    pub fn forecast(&self) -> &schedule::Forecast {
+        &self.computed.forecast
     }
 
     /// The `depends_on` and `requires` references: what an item waits for and what waits for it.

@@ -319,7 +319,10 @@ impl RiskReport {
                     "`{}` scores {} (likelihood {} x impact {}), a {} risk, and has no mitigation: add `mitigation: \"...\"` saying what is being done about it",
                     info.name, a.score, a.likelihood, a.impact, a.level
                 ),
-            ));
+            ).with_data(crate::analysis::Data {
+                score: Some(a.score),
+                ..Default::default()
+            }));
         }
         out
     }

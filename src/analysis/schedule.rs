@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate, TimeDelta};
 use crate::analysis::facts::{Facts, ItemFacts};
 use crate::analysis::graph::DependencyGraph;
 use crate::analysis::index::{Index, ItemId};
+use crate::analysis::wording;
 use crate::syntax::Kind;
 
 /// The forecast of one initiative or milestone.
@@ -29,29 +30,27 @@ pub struct ItemSchedule {
     /// The earliest committed date this item feeds, walked back through dependents and lags;
     /// `None` when no milestone date or program end lies downstream.
     pub latest_finish: Option<NaiveDate>,
-    /// `latest_finish - end` in days; negative means late.
+    /// In days, the latest finish minus the day the item's work is done: its end for an
+    /// initiative; for a milestone, the day what it requires is done (lags included), or its
+    /// date when it requires nothing that counts. Negative means late.
     pub slack: Option<i64>,
-    /// Whether the item is on the critical path of a milestone or of the program end.
+    /// A milestone's forecast minus its `date`, in days (0 when on time); `None` for initiatives
+    /// and milestones without a date.
+    pub slip: Option<i64>,
+    /// Slack of zero or less on open work: a day's delay moves a committed date. A milestone
+    /// that requires nothing is never critical (docs/schedule.md, "Slack, slip and critical").
     pub critical: bool,
 }
 
-/// The canonical one-line form, used by hovers and by the fixtures' `schedule:` annotations:
-/// `2027-01-04 to 2027-01-24, slack 5 days, critical` or `unscheduled: no duration`.
+/// The canonical one-line form, used by inlay tooltips and by the fixtures' `schedule:`
+/// annotations: `2027-01-04 to 2027-01-24, slack 5 days, critical` or
+/// `unscheduled: no duration`. The standing is [`wording::standing`].
 impl fmt::Display for ScheduleState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ScheduleState::Unscheduled { reason } => write!(f, "unscheduled: {reason}"),
             ScheduleState::Scheduled(s) => {
-                write!(f, "{} to {}", s.start, s.end)?;
-                match s.slack {
-                    Some(1) | Some(-1) => write!(f, ", slack {} day", s.slack.unwrap())?,
-                    Some(slack) => write!(f, ", slack {slack} days")?,
-                    None => write!(f, ", no committed date downstream")?,
-                }
-                if s.critical {
-                    write!(f, ", critical")?;
-                }
-                Ok(())
+                write!(f, "{} to {}, {}", s.start, s.end, wording::standing(s))
             }
         }
     }
@@ -241,7 +240,7 @@ impl Forecast {
         forecast.forward(index, facts, graph, &mut everything.clone());
         forecast.backward(index, facts, graph, &mut everything.clone());
         for i in 0..count {
-            forecast.set_state(ItemId(i), index);
+            forecast.set_state(ItemId(i), index, facts, graph);
         }
         forecast.critical_paths(index, graph, &mut everything);
         forecast
@@ -288,10 +287,14 @@ impl Forecast {
         let moved = forecast.forward(index, facts, graph, &mut forward);
         let finished = forecast.backward(index, facts, graph, &mut backward);
         let mut restate: Vec<ItemId> = changed;
+        // A milestone's slack counts from when what it requires is done.
+        for &item in &moved {
+            restate.extend(graph.downstream(item).map(|(_, d)| d.dependent));
+        }
         restate.extend(moved);
         restate.extend(finished);
         for &item in &restate {
-            forecast.set_state(item, index);
+            forecast.set_state(item, index, facts, graph);
         }
         // A predecessor is chosen among the dependencies by their dates and slack.
         for &item in &restate {
@@ -342,23 +345,47 @@ impl Forecast {
             .collect()
     }
 
-    /// The state of an item from its dates, reason and latest finish; whether it is critical
-    /// is set by [`Forecast::critical_paths`].
-    fn set_state(&mut self, item: ItemId, index: &Index) {
+    /// The state of an item from its dates, reason and latest finish (a milestone's slack
+    /// counts from the day what it requires is done).
+    fn set_state(&mut self, item: ItemId, index: &Index, facts: &Facts, graph: &DependencyGraph) {
         let i = item.0;
-        if !is_scheduled_kind(index.item(item).kind) {
+        let kind = index.item(item).kind;
+        if !is_scheduled_kind(kind) {
             self.states[i] = None;
             return;
         }
         let latest = self.latest[i];
         self.states[i] = Some(match (&self.dates[i], &self.unknowns[i]) {
-            (Some((start, end)), _) => ScheduleState::Scheduled(ItemSchedule {
-                start: *start,
-                end: *end,
-                latest_finish: latest,
-                slack: latest.map(|l| days_between(*end, l)),
-                critical: false,
-            }),
+            (Some((start, end)), _) => {
+                let is_milestone = kind == Kind::Milestone;
+                // A milestone's work is done when the last of what it requires is; one that
+                // requires nothing is measured from its own day.
+                let ready = if is_milestone {
+                    self.ready_day(item, graph)
+                } else {
+                    None
+                };
+                let done = ready.unwrap_or(*end);
+                let slack = latest.map(|l| days_between(done, l));
+                let open = !graph.is_closed(item);
+                ScheduleState::Scheduled(ItemSchedule {
+                    start: *start,
+                    end: *end,
+                    latest_finish: latest,
+                    slack,
+                    slip: if is_milestone {
+                        facts
+                            .of(item)
+                            .date("date")
+                            .map(|(date, _)| days_between(date, *end))
+                    } else {
+                        None
+                    },
+                    critical: open
+                        && slack.is_some_and(|s| s <= 0)
+                        && (!is_milestone || ready.is_some()),
+                })
+            }
             (None, Some(unknown)) => ScheduleState::Unscheduled {
                 reason: unknown.reason.clone(),
             },
@@ -370,6 +397,16 @@ impl Forecast {
 
     /// Forward pass over the items marked in `dirty`, each after what it depends on; an item
     /// whose result changes marks its dependents. Returns the items whose result changed.
+    /// The day the last live requirement of a milestone is done, its lag included; `None` when
+    /// it requires nothing that counts.
+    fn ready_day(&self, item: ItemId, graph: &DependencyGraph) -> Option<NaiveDate> {
+        graph
+            .upstream(item)
+            .filter(|(e, _)| self.live[*e])
+            .filter_map(|(_, d)| add_days(self.dates[d.dependency.0]?.1, d.lag_days))
+            .max()
+    }
+
     fn forward(
         &mut self,
         index: &Index,
@@ -600,9 +637,9 @@ impl Forecast {
         best
     }
 
-    /// The least-slack predecessor of the items marked in `again`, then the chains of
-    /// predecessors of each milestone and of the open work that ends last when the program has
-    /// an end; marks the items on them as critical.
+    /// The least-slack predecessor of the items marked in `again`, and where the critical path
+    /// of each milestone and of the program (the open work that ends last, when the program has
+    /// an end) ends. (Whether an item is critical is its slack's business.)
     fn critical_paths(&mut self, index: &Index, graph: &DependencyGraph, again: &mut [bool]) {
         let count = index.len();
         // Each item's least-slack predecessor: ties go to the one that ends latest (with its lag),
@@ -625,24 +662,10 @@ impl Forecast {
                     .map(|(_, _, p)| p)
             });
         }
-        let mut critical = vec![false; count];
-        let predecessor = &self.predecessor;
-        // The chain from an item is the same whichever milestone reaches it: stop at a marked one.
-        let mut mark = |from: Option<ItemId>| {
-            let mut current = from;
-            while let Some(item) = current {
-                if critical[item.0] {
-                    break;
-                }
-                critical[item.0] = true;
-                current = predecessor[item.0];
-            }
-        };
         self.path_ends.clear();
         for (ItemId(i), info) in index.iter() {
             if info.kind == Kind::Milestone && self.dates[i].is_some() {
                 self.path_ends.insert(ItemId(i), ItemId(i));
-                mark(predecessor[i]);
             }
         }
         if let Some(ProgramDates {
@@ -658,12 +681,6 @@ impl Forecast {
                 });
             if let Some(last) = last {
                 self.path_ends.insert(id, ItemId(last));
-                mark(Some(ItemId(last)));
-            }
-        }
-        for (state, critical) in self.states.iter_mut().zip(critical) {
-            if let Some(ScheduleState::Scheduled(s)) = state {
-                s.critical = critical;
             }
         }
     }

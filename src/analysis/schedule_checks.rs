@@ -4,11 +4,12 @@
 
 use chrono::NaiveDate;
 
-use crate::analysis::diagnostic::{Code, Diagnostic, Edit, Fix};
+use crate::analysis::diagnostic::{Code, Data, Diagnostic, Edit, Fix};
 use crate::analysis::facts::Facts;
 use crate::analysis::graph::{removal, spell_chain, DependencyGraph};
 use crate::analysis::index::{Index, ItemId};
 use crate::analysis::schedule::{add_days, days_between, Extent, Forecast, ProgramDates};
+use crate::analysis::wording::{self, days};
 use crate::analysis::workspace::Workspace;
 use crate::analysis::FileSet;
 use crate::syntax::{Kind, Span};
@@ -64,15 +65,6 @@ pub fn diagnostics(
     cx.reference_checks(&mut out);
     cx.blocked(&mut out);
     out
-}
-
-/// "1 day", "14 days".
-fn days(n: i64) -> String {
-    if n.abs() == 1 {
-        format!("{n} day")
-    } else {
-        format!("{n} days")
-    }
 }
 
 /// ", plus a lag of 7 days", or nothing without a lag.
@@ -167,6 +159,10 @@ impl Context<'_> {
             )
             .with_related(file, start_span, format!("`{}` starts {start}", self.name(item)))
             .with_related(file, end_span, format!("`{}` ends {end}", self.name(item)))
+            .with_data(Data {
+                suggestion: Some(replacement.clone()),
+                ..Data::default()
+            })
             .with_fix(Fix {
                 title: format!("Set duration to {replacement}"),
                 edits: vec![Edit {
@@ -237,7 +233,19 @@ impl Context<'_> {
                 days(later)
             )
         };
-        let mut d = self.at(item, span, Code::ScheduleConflict, message);
+        let earliest = if word == "start" {
+            allowed
+        } else {
+            add_days(allowed, length - 1).unwrap_or(allowed)
+        };
+        let mut d = self
+            .at(item, span, Code::ScheduleConflict, message)
+            .with_data(Data {
+                delay_days: Some(later),
+                forecast: Some(earliest.to_string()),
+                items: Some(vec![self.name(binding).to_string()]),
+                ..Data::default()
+            });
         for &(_, dependency, _, end) in &late {
             let text = format!("`{}` is forecast to end {end}", self.name(dependency));
             d = self.related_id(d, dependency, text);
@@ -269,17 +277,30 @@ impl Context<'_> {
         if forecast <= date {
             return;
         }
+        let slip = days_between(date, forecast);
+        let path: Vec<String> = self
+            .forecast
+            .critical_path(item)
+            .iter()
+            .map(|&i| self.name(i).to_string())
+            .collect();
         let mut d = self.at(
             item,
             span,
             Code::MilestoneAtRisk,
             format!(
-                "`{}` is forecast for {forecast}, {} after its date {date}; critical path: {}",
+                "`{}` is forecast for {forecast} and {} {date}; critical path: {}",
                 self.name(item),
-                days(days_between(date, forecast)),
+                wording::slip(slip),
                 self.path(item)
             ),
         );
+        d = d.with_data(Data {
+            slip_days: Some(slip),
+            forecast: Some(forecast.to_string()),
+            critical_path: Some(path),
+            ..Data::default()
+        });
         // The requirements that end too late, latest first.
         let mut late: Vec<(NaiveDate, ItemId, i64, NaiveDate)> = Vec::new();
         for (e, r) in self.graph.upstream(item) {
@@ -359,7 +380,13 @@ impl Context<'_> {
                 "work is forecast to end {last_end}, {} after the program end {program_end}: {who}{others}",
                 days(days_between(program_end, last_end))
             ),
-        );
+        )
+        .with_data(Data {
+            slip_days: Some(days_between(program_end, last_end)),
+            forecast: Some(last_end.to_string()),
+            items: Some(last.iter().map(|&i| self.name(i).to_string()).collect()),
+            ..Data::default()
+        });
         for i in last {
             let text = format!("`{}` is forecast to end {last_end}", self.name(i));
             d = self.related_id(d, i, text);
@@ -549,8 +576,8 @@ impl Context<'_> {
                 None => "its committed date".to_string(),
             };
             reasons.push(format!(
-                "it is forecast {} late for {against}",
-                days(-slack)
+                "it is forecast {} for {against}",
+                wording::slack(Some(slack))
             ));
             if let Some(c) = self.forecast.commitment(item) {
                 related.push((c, false));
@@ -563,12 +590,17 @@ impl Context<'_> {
         if reasons.is_empty() {
             return;
         }
-        let mut d = self.at(
-            item,
-            *span,
-            Code::HealthMismatch,
-            format!("health is green, but {}", reasons.join(", and ")),
-        );
+        let mut d = self
+            .at(
+                item,
+                *span,
+                Code::HealthMismatch,
+                format!("health is green, but {}", reasons.join(", and ")),
+            )
+            .with_data(Data {
+                late_days: self.forecast.slack(item).filter(|s| *s < 0).map(|s| -s),
+                ..Data::default()
+            });
         for (other, is_blocked) in related {
             d = if is_blocked {
                 self.related_status(d, other)

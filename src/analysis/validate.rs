@@ -199,6 +199,7 @@ impl Checker<'_> {
         let mut diagnostic =
             Diagnostic::new(Code::UnresolvedReference, issue.file, issue.span, message);
         diagnostic.fixes = diagnostic_fixes;
+        diagnostic.data.suggestion = suggestion.map(str::to_string);
         diagnostic
     }
 

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::render::SourceFiles;
-use crate::analysis::Diagnostic;
+use crate::analysis::{Data, Diagnostic};
 
 /// One diagnostic. Lines and columns are 1-based and columns count characters (not bytes);
 /// `end_line`/`end_column` is the position just after the last character of the span.
@@ -23,6 +23,9 @@ pub struct JsonDiagnostic<'a> {
     pub code: &'static str,
     pub message: &'a str,
     pub related: Vec<JsonRelated<'a>>,
+    /// The numbers and IDs the message states (`slip_days`, `critical_path`, `suggestion`...);
+    /// `{}` when it states none.
+    pub data: &'a Data,
 }
 
 /// Another place that explains the diagnostic.
@@ -59,6 +62,7 @@ pub fn to_json<'a>(files: &SourceFiles<'a>, diagnostic: &'a Diagnostic) -> JsonD
                 }
             })
             .collect(),
+        data: &diagnostic.data,
     }
 }
 
@@ -111,7 +115,8 @@ mod tests {
                 "message": "`x` is defined twice",
                 "related": [
                     {"file": "a.plan", "line": 1, "column": 12, "message": "first defined here"}
-                ]
+                ],
+                "data": {}
             })
         );
     }

@@ -3,9 +3,12 @@
 //! Each command lives in its own module; add one by adding a variant to [`Command`].
 
 mod check;
+mod export;
 mod generate;
 mod json;
+mod load;
 mod render;
+mod schedule;
 mod walk;
 
 use std::io::{self, IsTerminal, Write};
@@ -92,6 +95,86 @@ planls generate --initiatives 10000 --seed 7 /tmp/plan10k\n  \
 planls check /tmp/plan10k --today 2027-01-04 --format short"
     )]
     Generate(GenerateArgs),
+    /// Print the forecast of every initiative and milestone
+    #[command(
+        long_about = "Print the forecast of every initiative and milestone: start and end, \
+latest finish, slack, whether it is critical, a milestone's slip, and why an item is \
+unscheduled. The files are read as `check` reads them (docs/schedule.md explains the forecast).",
+        after_long_help = "Exit status:\n  \
+0  the forecast was printed\n  \
+2  some input could not be read (the others are still forecast), or a bad option\n\n\
+Examples:\n  \
+planls schedule plans/                       an aligned table; late rows are marked !\n  \
+planls schedule --format json > forecast.json"
+    )]
+    Schedule(ScheduleArgs),
+    /// Export the forecast to TaskJuggler, Mermaid or Graphviz
+    #[command(
+        long_about = "Export the forecast: `tjp`, a TaskJuggler 3 project that `tj3` schedules \
+to the same dates (with a CSV report, planls-schedule.csv); `mermaid`, a Gantt chart (or with \
+--graph a flowchart of dependencies); `dot`, the dependency graph for Graphviz. Critical items \
+are highlighted.",
+        after_long_help = "Exit status:\n  \
+0  the export was written\n  \
+2  some input could not be read (the rest is still exported), the output could not be \
+written, or a bad option\n\n\
+Examples:\n  \
+planls export --format tjp plans/ -o plan.tjp && tj3 plan.tjp\n  \
+planls export --format dot plans/ | dot -Tsvg > plan.svg"
+    )]
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ScheduleArgs {
+    /// Files or folders, read as `check` reads them [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// `table` (aligned, for a terminal), `json` (one array of objects) or `csv`
+    #[arg(long, value_enum, default_value_t = ScheduleFormat::Table)]
+    pub format: ScheduleFormat,
+
+    /// The date that counts as today, YYYY-MM-DD [default: the current local date]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScheduleFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// `tjp` (TaskJuggler 3), `mermaid` (a Gantt chart) or `dot` (Graphviz)
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+
+    /// Files or folders, read as `check` reads them [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Write to FILE instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// With `--format mermaid`: a flowchart of the dependencies instead of a Gantt chart
+    #[arg(long)]
+    pub graph: bool,
+
+    /// The date that counts as today, YYYY-MM-DD [default: the current local date]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    pub today: Option<NaiveDate>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Tjp,
+    Mermaid,
+    Dot,
 }
 
 #[derive(Debug, Args)]
@@ -209,6 +292,20 @@ pub fn main(cli: Cli) -> ExitCode {
             ExitCode::from(finish(check::run(&args, today, color, stdout, stderr)))
         }
         Command::Serve => crate::lsp::run_stdio(),
+        Command::Schedule(args) => {
+            let today = args
+                .today
+                .unwrap_or_else(|| chrono::Local::now().date_naive());
+            let (stdout, stderr) = (io::stdout().lock(), io::stderr().lock());
+            ExitCode::from(finish(schedule::run(&args, today, stdout, stderr)))
+        }
+        Command::Export(args) => {
+            let today = args
+                .today
+                .unwrap_or_else(|| chrono::Local::now().date_naive());
+            let (stdout, stderr) = (io::stdout().lock(), io::stderr().lock());
+            ExitCode::from(finish(export::run(&args, today, stdout, stderr)))
+        }
         Command::Generate(args) => {
             let stdout = io::stdout().lock();
             let stderr = io::stderr().lock();

@@ -3,7 +3,7 @@
 use serde_json::json;
 use tower_lsp_server::ls_types::{CodeLens, CodeLensParams, Command};
 
-use crate::analysis::ScheduleState;
+use crate::analysis::{wording, ScheduleState};
 use crate::lsp::state::Snapshot;
 use crate::syntax::Kind;
 
@@ -72,22 +72,11 @@ fn label(title: String) -> Command {
     }
 }
 
-/// `slack 5 days`, `late by 3 days`, `no slack: critical`, `unscheduled: no duration`.
+/// `slack 5 days`, `3 days late, critical`, `unscheduled: no duration`: the standing in the
+/// words of [`wording::standing`].
 pub fn slack_title(state: &ScheduleState) -> String {
-    let days = |n: i64| {
-        if n == 1 {
-            "1 day".to_string()
-        } else {
-            format!("{n} days")
-        }
-    };
     match state {
         ScheduleState::Unscheduled { reason } => format!("unscheduled: {reason}"),
-        ScheduleState::Scheduled(schedule) => match schedule.slack {
-            None => "no committed date downstream".to_string(),
-            Some(slack) if slack < 0 => format!("late by {}", days(-slack)),
-            Some(0) => "no slack: critical".to_string(),
-            Some(slack) => format!("slack {}", days(slack)),
-        },
+        ScheduleState::Scheduled(schedule) => wording::standing(schedule),
     }
 }

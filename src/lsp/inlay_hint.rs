@@ -2,7 +2,7 @@
 
 use tower_lsp_server::ls_types::{InlayHint, InlayHintLabel, InlayHintParams, InlayHintTooltip};
 
-use crate::analysis::{ItemSchedule, ScheduleState};
+use crate::analysis::{wording, ScheduleState};
 use crate::lsp::state::Snapshot;
 use crate::syntax::Kind;
 
@@ -41,7 +41,8 @@ pub fn inlay_hint(snapshot: &Snapshot, params: &InlayHintParams) -> Option<Vec<I
     Some(hints)
 }
 
-/// `2027-01-04 → 2027-01-24 · slack 5d`, `forecast 2027-03-20 · 5d late`, `unscheduled`.
+/// `2027-01-04 → 2027-01-24 · slack 5 days`, `forecast 2027-03-20 · slips 5 days past its
+/// date, critical`, `unscheduled`: the standing in the words of [`wording::standing`].
 pub fn label(kind: Kind, state: &ScheduleState) -> String {
     match state {
         ScheduleState::Unscheduled { .. } => "unscheduled".to_string(),
@@ -50,36 +51,25 @@ pub fn label(kind: Kind, state: &ScheduleState) -> String {
                 Kind::Milestone => format!("forecast {}", schedule.end),
                 _ => format!("{} → {}", schedule.start, schedule.end),
             };
-            match slack(schedule) {
-                Some(slack) => format!("{dates} · {slack}"),
-                None => dates,
-            }
+            format!("{dates} · {}", wording::standing(schedule))
         }
-    }
-}
-
-/// `slack 5d`, `3d late`, `critical` (no slack), or nothing without a committed date downstream.
-pub fn slack(schedule: &ItemSchedule) -> Option<String> {
-    match schedule.slack? {
-        slack if slack < 0 => Some(format!("{}d late", -slack)),
-        0 => Some("critical".to_string()),
-        slack if schedule.critical => Some(format!("slack {slack}d · critical")),
-        slack => Some(format!("slack {slack}d")),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::ItemSchedule;
     use chrono::NaiveDate;
 
-    fn scheduled(slack: Option<i64>, critical: bool) -> ScheduleState {
+    fn scheduled(slack: Option<i64>, slip: Option<i64>, critical: bool) -> ScheduleState {
         let day = |d| NaiveDate::from_ymd_opt(2027, 1, d).unwrap();
         ScheduleState::Scheduled(ItemSchedule {
             start: day(4),
             end: day(24),
             latest_finish: slack.map(|s| day(24) + chrono::Duration::days(s)),
             slack,
+            slip,
             critical,
         })
     }
@@ -87,20 +77,20 @@ mod tests {
     #[test]
     fn labels_are_short() {
         assert_eq!(
-            label(Kind::Initiative, &scheduled(Some(5), false)),
-            "2027-01-04 → 2027-01-24 · slack 5d"
+            label(Kind::Initiative, &scheduled(Some(5), None, false)),
+            "2027-01-04 → 2027-01-24 · slack 5 days"
         );
         assert_eq!(
-            label(Kind::Initiative, &scheduled(Some(0), true)),
-            "2027-01-04 → 2027-01-24 · critical"
+            label(Kind::Initiative, &scheduled(Some(0), None, true)),
+            "2027-01-04 → 2027-01-24 · slack 0 days, critical"
         );
         assert_eq!(
-            label(Kind::Milestone, &scheduled(Some(-3), true)),
-            "forecast 2027-01-24 · 3d late"
+            label(Kind::Milestone, &scheduled(Some(-3), Some(3), true)),
+            "forecast 2027-01-24 · slips 3 days past its date, critical"
         );
         assert_eq!(
-            label(Kind::Initiative, &scheduled(None, false)),
-            "2027-01-04 → 2027-01-24"
+            label(Kind::Initiative, &scheduled(None, None, false)),
+            "2027-01-04 → 2027-01-24 · no committed date downstream"
         );
         let unscheduled = ScheduleState::Unscheduled {
             reason: "no duration".into(),

@@ -224,9 +224,9 @@ async fn inlay_hints_show_the_forecast_after_each_title() {
     assert_eq!(
         found,
         vec![
-            "0:36 2027-01-04 → 2027-01-24 · slack 1d · critical",
-            "5:31 2027-02-01 → 2027-03-14 · slack 1d · critical",
-            "11:28 forecast 2027-03-15 · critical",
+            "0:36 2027-01-04 → 2027-01-24 · slack 1 day",
+            "5:31 2027-02-01 → 2027-03-14 · slack 1 day",
+            "11:28 forecast 2027-03-15 · slack 1 day",
         ]
     );
     assert!(hints[0]["tooltip"]
@@ -276,7 +276,7 @@ async fn code_lenses_show_dependents_and_slack() {
             "5:11-5:17 1 dependent [planls.showReferences]",
             "5:11-5:17 slack 1 day []",
             "11:10-11:14 no dependents []",
-            "11:10-11:14 no slack: critical []",
+            "11:10-11:14 slack 1 day []",
         ]
     );
     let arguments = &lenses[0]["command"]["arguments"];
@@ -304,5 +304,8 @@ async fn hints_and_lenses_follow_an_edit_in_another_file() {
         )
         .await
         .unwrap();
-    assert_eq!(hints[0]["label"], "2027-01-11 → 2027-01-31 · 6d late");
+    assert_eq!(
+        hints[0]["label"],
+        "2027-01-11 → 2027-01-31 · 6 days late, critical"
+    );
 }

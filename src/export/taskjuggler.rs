@@ -1,0 +1,300 @@
+//! `planls export --format tjp`: a TaskJuggler 3 project that schedules to the same dates as
+//! the forecast, so `tj3` can check planls (tests/export_oracles.rs) and people can take the plan
+//! on in TaskJuggler.
+//!
+//! [`task_inputs`] is the one place that restates planls' forecast inputs in TaskJuggler's
+//! terms; change it with the forecast's rules (docs/schedule.md, "TaskJuggler").
+
+use std::collections::HashSet;
+use std::fmt::Write;
+
+use crate::analysis::schedule::{add_days, Extent};
+use crate::analysis::{Analysis, ItemId, NaiveDate, ScheduleState};
+use crate::syntax::Kind;
+
+/// The name of the CSV report in the project (tj3 writes `planls-schedule.csv`), and its columns.
+pub const REPORT_FILE: &str = "planls-schedule";
+
+/// One scheduled initiative or milestone in TaskJuggler's terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskInputs {
+    pub item: ItemId,
+    /// The earliest moment the task may start, from its own fields: TaskJuggler cannot combine a
+    /// fixed `start` with `depends` (it reports an error when a dependency ends later), so with
+    /// dependencies this becomes a milestone the task depends on.
+    pub own_start: Option<NaiveDate>,
+    /// Calendar days of work; `None` for a milestone.
+    pub days: Option<i64>,
+    /// What it waits for: each item with its lag in days (`gapduration`).
+    pub depends: Vec<(ItemId, i64)>,
+    pub done: bool,
+}
+
+/// How an item's forecast inputs read in TaskJuggler, or `None` when planls could not forecast
+/// it (it is left out, and so is everything that waits for it: that is unscheduled too).
+///
+/// - TaskJuggler's ends are exclusive: work of N days from day S is `start S duration Nd`, and
+///   TaskJuggler reports its end as S + N, the day after planls' last day.
+/// - A milestone is a moment. planls' milestone "on day D" happens when the day's work is done,
+///   so it is the moment D + 1 at 00:00: the end TaskJuggler gives work whose last day is D.
+///   Work after a milestone starts then, which is planls' "the day after".
+/// - Lags are `gapduration` (calendar days). References that do not count in the forecast
+///   (to cancelled items, inside cycles, from closed items that keep their dates) are left out.
+/// - A closed item that keeps its dates gets a fixed `start` and no dependencies; `done` work
+///   is `complete 100`.
+/// - Work with neither its own start nor a dependency that counts starts on the program start.
+pub fn task_inputs(analysis: &Analysis, item: ItemId) -> Option<TaskInputs> {
+    let Some(ScheduleState::Scheduled(_)) = analysis.schedule(item) else {
+        return None;
+    };
+    let forecast = analysis.forecast();
+    let graph = analysis.dependency_graph();
+    let pinned = forecast.is_pinned(item);
+    let depends: Vec<(ItemId, i64)> = if pinned {
+        Vec::new()
+    } else {
+        graph
+            .upstream(item)
+            .filter(|(e, d)| {
+                forecast.is_live(*e)
+                    && matches!(
+                        analysis.schedule(d.dependency),
+                        Some(ScheduleState::Scheduled(_))
+                    )
+            })
+            .map(|(_, d)| (d.dependency, d.lag_days))
+            .collect()
+    };
+    let (own_start, days) = match analysis.item(item).kind {
+        Kind::Milestone => {
+            let date = analysis.facts().of(item).date("date").map(|(d, _)| d);
+            (date.and_then(|d| add_days(d, 1)), None)
+        }
+        _ => match forecast.extent(item)? {
+            Extent::Known { start, days } => {
+                let start = match start {
+                    Some(s) => Some(*s),
+                    None if depends.is_empty() => forecast.program().and_then(|p| p.start),
+                    None => None,
+                };
+                (start, Some(*days))
+            }
+            Extent::Missing { .. } => return None,
+        },
+    };
+    Some(TaskInputs {
+        item,
+        own_start,
+        days,
+        depends,
+        done: graph.status(item) == "done",
+    })
+}
+
+/// The TaskJuggler project of the whole forecast, with a CSV report of every task's dates
+/// (`planls-schedule.csv`: planls ID, TaskJuggler ID, start, exclusive end).
+pub fn export(analysis: &Analysis) -> String {
+    let tasks: Vec<TaskInputs> = super::scheduled_kinds(analysis)
+        .filter_map(|item| task_inputs(analysis, item))
+        .collect();
+    let mut ids = Ids::default();
+    let task_id: Vec<(ItemId, String)> = tasks
+        .iter()
+        .map(|t| (t.item, ids.claim(&analysis.item(t.item).name)))
+        .collect();
+    let by_item: std::collections::HashMap<ItemId, &str> =
+        task_id.iter().map(|(i, id)| (*i, id.as_str())).collect();
+    let mut people = Ids::default();
+    let person_ids: Vec<(ItemId, String)> = analysis
+        .items()
+        .filter(|(id, info)| info.kind == Kind::Person && analysis.lookup(&info.name) == Some(*id))
+        .map(|(id, info)| (id, people.claim(&info.name)))
+        .collect();
+    let person_of: std::collections::HashMap<ItemId, &str> =
+        person_ids.iter().map(|(i, id)| (*i, id.as_str())).collect();
+
+    // The project spans every date the tasks name, and ends after the last forecast end.
+    let dates = tasks
+        .iter()
+        .filter_map(|t| match analysis.schedule(t.item) {
+            Some(ScheduleState::Scheduled(s)) => Some((s.start, s.end)),
+            _ => None,
+        });
+    let first = dates
+        .clone()
+        .map(|(s, _)| s)
+        .chain(tasks.iter().filter_map(|t| t.own_start))
+        .min();
+    let last = dates.map(|(_, e)| e).max();
+    let (first, last) = match (first, last) {
+        (Some(f), Some(l)) => (f, l),
+        _ => {
+            let day = forecast_default_day(analysis);
+            (day, day)
+        }
+    };
+    let project_end = add_days(last, 3).unwrap_or(last);
+    let title = analysis
+        .items()
+        .find(|(_, i)| i.kind == Kind::Program)
+        .map(|(_, i)| i.title.clone().unwrap_or_else(|| i.name.clone()))
+        .unwrap_or_else(|| "planls".to_string());
+
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "/* Exported by planls: the forecast's inputs in TaskJuggler's terms (docs/schedule.md).\n   \
+         Ends are exclusive; a milestone on planls' day D is the moment D + 1 at 00:00. */"
+    );
+    let _ = writeln!(
+        out,
+        "project planls {} {first} - {project_end} {{",
+        quote(&title)
+    );
+    let _ = writeln!(out, "  timezone \"UTC\"");
+    let _ = writeln!(
+        out,
+        "  extend task {{\n    text PlanlsId \"planls ID\"\n  }}"
+    );
+    let _ = writeln!(out, "}}\n");
+    for (item, id) in &person_ids {
+        let info = analysis.item(*item);
+        let name = info.title.clone().unwrap_or_else(|| info.name.clone());
+        let _ = writeln!(out, "resource {id} {}", quote(&name));
+    }
+    if !person_ids.is_empty() {
+        out.push('\n');
+    }
+    for task in &tasks {
+        let info = analysis.item(task.item);
+        let id = by_item[&task.item];
+        let name = info.title.clone().unwrap_or_else(|| info.name.clone());
+        let mut depends: Vec<String> = task
+            .depends
+            .iter()
+            .map(|(d, lag)| match lag {
+                0 => by_item[d].to_string(),
+                lag => format!("{} {{ gapduration {lag}d }}", by_item[d]),
+            })
+            .collect();
+        let mut anchor = None;
+        if let Some(start) = task.own_start {
+            if !task.depends.is_empty() {
+                let anchor_id = ids.claim(&format!("{}_own_start", info.name));
+                depends.push(anchor_id.clone());
+                anchor = Some((anchor_id, start));
+            }
+        }
+        if let Some((anchor_id, start)) = &anchor {
+            let _ = writeln!(
+                out,
+                "task {anchor_id} {} {{\n  start {start}\n  milestone\n}}",
+                quote(&format!("{} may start", info.name))
+            );
+        }
+        let _ = writeln!(out, "task {id} {} {{", quote(&name));
+        let _ = writeln!(out, "  PlanlsId \"{}\"", info.name);
+        match (task.own_start, anchor.is_some()) {
+            (Some(start), false) => {
+                let _ = writeln!(out, "  start {start}");
+            }
+            _ => {
+                let _ = writeln!(out, "  depends {}", depends.join(", "));
+            }
+        }
+        match task.days {
+            Some(days) => {
+                let _ = writeln!(out, "  duration {days}d");
+            }
+            None => {
+                let _ = writeln!(out, "  milestone");
+            }
+        }
+        let owner = analysis.facts().of(task.item).item("owner");
+        if let Some(person) = owner.and_then(|p| person_of.get(&p)) {
+            let _ = writeln!(out, "  responsible {person}");
+        }
+        if task.done {
+            let _ = writeln!(out, "  complete 100");
+        }
+        let _ = writeln!(out, "}}");
+    }
+    let _ = writeln!(
+        out,
+        "\ntaskreport planls_schedule \"{REPORT_FILE}\" {{\n  formats csv\n  columns PlanlsId, id, start, end\n  timeformat \"%Y-%m-%d\"\n  hideresource 1\n}}"
+    );
+    out
+}
+
+/// TaskJuggler 3.7 schedules only from 1970 to 2035 ("Year 2060 out of range (1970 - 2035)").
+pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=2035;
+
+/// Why tj3 will refuse the export: a forecast date outside [`YEARS`]. The export is written
+/// all the same; the command line says this as a warning.
+pub fn out_of_range(analysis: &Analysis) -> Option<String> {
+    use chrono::Datelike;
+    let outside =
+        super::scheduled_kinds(analysis).find_map(|item| match analysis.schedule(item) {
+            Some(ScheduleState::Scheduled(s)) => [s.start, s.end]
+                .into_iter()
+                .find(|d| !YEARS.contains(&d.year()))
+                .map(|d| (item, d)),
+            _ => None,
+        })?;
+    let (item, date) = outside;
+    Some(format!(
+        "`{}` is forecast for {date}, but TaskJuggler schedules only from {} to {}: tj3 will reject this project",
+        analysis.item(item).name,
+        YEARS.start(),
+        YEARS.end()
+    ))
+}
+
+/// A day for the project of a plan with nothing scheduled: the program start, or a fixed day.
+fn forecast_default_day(analysis: &Analysis) -> NaiveDate {
+    analysis
+        .forecast()
+        .program()
+        .and_then(|p| p.start)
+        .unwrap_or(NaiveDate::from_ymd_opt(2000, 1, 1).expect("a real day"))
+}
+
+/// A TaskJuggler string. It has no escape for `"`, so double quotes become single ones.
+fn quote(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| match c {
+            '"' => '\'',
+            '\\' => '/',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    format!("\"{clean}\"")
+}
+
+/// TaskJuggler IDs: letters, digits and `_`; planls' `.` and `-` become `_`, and a name taken
+/// already gets `_2`, `_3`...
+#[derive(Default)]
+pub struct Ids {
+    taken: HashSet<String>,
+}
+
+impl Ids {
+    pub fn claim(&mut self, name: &str) -> String {
+        let mut base: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        if !base.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+            base.insert(0, '_');
+        }
+        let mut id = base.clone();
+        let mut n = 1;
+        while !self.taken.insert(id.clone()) {
+            n += 1;
+            id = format!("{base}_{n}");
+        }
+        id
+    }
+}
