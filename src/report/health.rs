@@ -96,7 +96,7 @@ pub fn program(facts: &ProgramFacts) -> Verdict {
                 found.say(
                     Rag::Red,
                     format!(
-                        "the program is forecast to end {} after its end {target}",
+                        "the program is forecast to end {} after its target end {target}",
                         days(slip)
                     ),
                 );

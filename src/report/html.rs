@@ -7,7 +7,7 @@ use super::changes::Changes;
 use super::escape;
 use super::gantt;
 use super::health::{days, Rag, Verdict};
-use super::model::{MilestoneLine, Person, Report, RiskLine, TeamLine, WorkLine};
+use super::model::{MilestoneLine, Person, Report, RiskLine, TeamLine, Unscheduled, WorkLine};
 
 const STYLE: &str = include_str!("report.css");
 
@@ -47,7 +47,7 @@ pub fn render(report: &Report) -> String {
     out.push_str("</div>\n");
     if !report.gantt.unscheduled.is_empty() {
         out.push_str("<h3>Not forecast</h3>\n<ul class=\"unscheduled\">\n");
-        for (id, reason) in &report.gantt.unscheduled {
+        for Unscheduled { id, reason } in &report.gantt.unscheduled {
             writeln!(
                 out,
                 "<li><code>{}</code>: {}</li>",
@@ -187,7 +187,7 @@ fn teams(out: &mut String, teams: &[TeamLine]) {
         let counts: Vec<String> = t
             .work
             .iter()
-            .map(|(status, n)| format!("{n} {}", status.replace('_', " ")))
+            .map(|c| format!("{} {}", c.count, c.status.replace('_', " ")))
             .collect();
         write!(out, "<p class=\"work\">{}</p>", counts.join(" · ")).unwrap();
         if !t.health.reasons.is_empty() {

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use super::changes::Changes;
 use super::health::{days, Rag, Verdict};
-use super::model::{MilestoneLine, Person, Report, RiskLine, TeamLine, WorkLine};
+use super::model::{MilestoneLine, Person, Report, RiskLine, TeamLine, Unscheduled, WorkLine};
 
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -22,8 +22,8 @@ pub fn render(report: &Report) -> String {
     }
     if !report.gantt.unscheduled.is_empty() {
         out.push_str("## Not forecast\n\n");
-        for (id, reason) in &report.gantt.unscheduled {
-            writeln!(out, "- `{id}`: {}", text(reason)).unwrap();
+        for Unscheduled { id, reason } in &report.gantt.unscheduled {
+            writeln!(out, "- `{id}`: {}", ours(reason)).unwrap();
         }
         out.push('\n');
     }
@@ -70,7 +70,7 @@ fn reasons(out: &mut String, verdict: &Verdict, indent: &str) {
         writeln!(out, "{indent}- nothing late, blocked or at critical risk").unwrap();
     }
     for reason in &verdict.reasons {
-        writeln!(out, "{indent}- {}", text(reason)).unwrap();
+        writeln!(out, "{indent}- {}", ours(reason)).unwrap();
     }
     out.push('\n');
 }
@@ -86,7 +86,7 @@ fn milestones(out: &mut String, milestones: &[MilestoneLine]) {
         let slip = match (m.status, m.slip_days, &m.unscheduled) {
             ("done", _, _) => "done".to_string(),
             ("cancelled", _, _) => "cancelled".to_string(),
-            (_, _, Some(reason)) => format!("not forecast: {reason}"),
+            (_, _, Some(reason)) => format!("not forecast: {}", ours(reason)),
             (_, Some(s), _) if s > 0 => format!("**{} late**", days(s)),
             _ if m.overdue => "**date passed**".to_string(),
             _ => "on time".to_string(),
@@ -99,7 +99,7 @@ fn milestones(out: &mut String, milestones: &[MilestoneLine]) {
             m.owner.as_ref().map_or("—".into(), person),
             date(m.date),
             date(m.forecast),
-            text(&slip),
+            slip,
             path(&m.critical_path),
         )
         .unwrap();
@@ -121,13 +121,13 @@ fn teams(out: &mut String, teams: &[TeamLine]) {
         let counts: Vec<String> = t
             .work
             .iter()
-            .map(|(status, n)| format!("{n} {}", status.replace('_', " ")))
+            .map(|c| format!("{} {}", c.count, c.status.replace('_', " ")))
             .collect();
         writeln!(out, "Work: {}.", counts.join(", ")).unwrap();
         let before = out.len();
         out.push('\n');
         for reason in &t.health.reasons {
-            writeln!(out, "- {}", text(reason)).unwrap();
+            writeln!(out, "- {}", ours(reason)).unwrap();
         }
         work_list(out, "Slipping", &t.slipping);
         work_list(out, "Blocked", &t.blocked);
@@ -260,6 +260,15 @@ fn person(p: &Person) -> String {
 
 fn date(d: Option<chrono::NaiveDate>) -> String {
     d.map_or("—".to_string(), |d| d.to_string())
+}
+
+/// A sentence of planls's own, whose `code` spans are meant: kept on one line and out of the
+/// way of table cells.
+fn ours(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('|', "\\|")
 }
 
 /// Text from the plan, on one line, with what Markdown would read as markup escaped.

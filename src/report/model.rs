@@ -95,7 +95,7 @@ pub struct TeamLine {
     pub lead: Option<Person>,
     pub health: Verdict,
     /// How many initiatives in each status, in the schema's order; statuses without work left out.
-    pub work: Vec<(&'static str, usize)>,
+    pub work: Vec<StatusCount>,
     /// Forecast to end after the committed date it feeds.
     pub slipping: Vec<WorkLine>,
     pub blocked: Vec<WorkLine>,
@@ -103,6 +103,19 @@ pub struct TeamLine {
     pub overdue: Vec<WorkLine>,
     /// The owners of slipping, blocked and overdue work and of work its owner reports red.
     pub chase: Vec<Person>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StatusCount {
+    pub status: &'static str,
+    pub count: usize,
+}
+
+/// An initiative without a forecast, and why, in the analysis's words.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unscheduled {
+    pub id: String,
+    pub reason: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -132,7 +145,7 @@ pub struct Gantt {
     /// The program's target end, drawn as a line.
     pub target_end: Option<NaiveDate>,
     /// Initiatives without a forecast, and why: they get no bar.
-    pub unscheduled: Vec<(String, String)>,
+    pub unscheduled: Vec<Unscheduled>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -430,8 +443,11 @@ impl View<'_> {
             health: health::team(&counts),
             work: crate::analysis::schema::INITIATIVE_STATUSES
                 .iter()
-                .map(|&s| (s, work.iter().filter(|&&i| self.status(i) == s).count()))
-                .filter(|&(_, n)| n > 0)
+                .map(|&status| StatusCount {
+                    status,
+                    count: work.iter().filter(|&&i| self.status(i) == status).count(),
+                })
+                .filter(|c| c.count > 0)
                 .collect(),
             slipping: lines(&slipping),
             blocked: lines(&blocked),
@@ -494,9 +510,10 @@ impl View<'_> {
                         critical: s.critical,
                         late: self.slipping(work),
                     }),
-                    Some(ScheduleState::Unscheduled { reason }) => {
-                        unscheduled.push((self.name(work), reason.clone()))
-                    }
+                    Some(ScheduleState::Unscheduled { reason }) => unscheduled.push(Unscheduled {
+                        id: self.name(work),
+                        reason: reason.clone(),
+                    }),
                     None => {}
                 }
             }
