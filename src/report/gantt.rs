@@ -29,9 +29,11 @@ struct Scale {
 impl Scale {
     fn new(gantt: &Gantt) -> Scale {
         let days = days_between(gantt.start, gantt.end) + 1;
+        // Room after the last day for the last month's name and the last diamond.
+        let margin = (days / 25).max(3);
         Scale {
             start: gantt.start,
-            per_day: CHART_WIDTH / days.max(1) as f64,
+            per_day: CHART_WIDTH / (days + margin) as f64,
         }
     }
 

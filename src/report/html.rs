@@ -52,7 +52,7 @@ pub fn render(report: &Report) -> String {
                 out,
                 "<li><code>{}</code>: {}</li>",
                 escape(id),
-                escape(reason)
+                code_spans(reason)
             )
             .unwrap();
         }
@@ -138,7 +138,10 @@ fn milestones(out: &mut String, milestones: &[MilestoneLine]) {
         let (class, slip) = match (m.status, m.slip_days, &m.unscheduled) {
             ("done", _, _) => ("done", "done".to_string()),
             ("cancelled", _, _) => ("cancelled", "cancelled".to_string()),
-            (_, _, Some(reason)) => ("unscheduled", format!("not forecast: {}", escape(reason))),
+            (_, _, Some(reason)) => (
+                "unscheduled",
+                format!("not forecast: {}", code_spans(reason)),
+            ),
             (_, Some(s), _) if s > 0 => ("late", format!("<strong>{} late</strong>", days(s))),
             _ if m.overdue => ("late", "<strong>date passed</strong>".to_string()),
             _ => ("on-time", "on time".to_string()),
