@@ -2,7 +2,8 @@
 # The HTML report in a real browser: installs Debian's chromium and chromium-driver when they are
 # missing (apt) and selenium into a venv cached outside the clone, then runs
 # tests/report/browser.py against the release build (which .ci/run has built by now; cargo
-# makes it when run alone). Screenshots and pages go to target/report/, CI's artifact.
+# makes it when run alone). Screenshots and pages go to target/report/, CI's artifact. Then
+# :PlanlsReport in headless Neovim (tests/nvim/report.lua).
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -41,3 +42,7 @@ fi
 
 cargo build --release --quiet
 timeout 300 "$VENV/bin/python" tests/report/browser.py --planls target/release/planls --out target/report
+
+# :PlanlsReport through the Neovim plugin against the same server (editors.sh installed Neovim).
+timeout 300 env PLANLS_BIN="$PWD/target/release/planls" \
+  nvim --headless -u NONE -i NONE -n -c "luafile tests/nvim/report.lua" -c "cquit 1"
