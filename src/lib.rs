@@ -6,4 +6,5 @@ pub mod export;
 pub mod generate;
 pub mod lsp;
 pub mod parallel;
+pub mod report;
 pub mod syntax;

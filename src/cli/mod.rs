@@ -5,9 +5,11 @@
 mod check;
 mod export;
 mod generate;
+mod git;
 mod json;
 mod load;
 mod render;
+mod report;
 mod schedule;
 mod walk;
 
@@ -123,6 +125,22 @@ planls export --format tjp plans/ -o plan.tjp && tj3 plan.tjp\n  \
 planls export --format dot plans/ | dot -Tsvg > plan.svg"
     )]
     Export(ExportArgs),
+    /// Write the weekly status report: health, milestones, teams, risks and a Gantt chart
+    #[command(
+        long_about = "Write the weekly status report of the plan: the program's health (red, \
+amber or green, with the reasons), the program end against its target, milestones with their \
+forecast, slip and critical path, each team's status and the owners to chase, the top risks, and \
+a Gantt chart. HTML is one self-contained page; Markdown pastes into a wiki or chat; JSON is \
+for tools. docs/report.md describes the rules.",
+        after_long_help = "Exit status:\n  \
+0  the report was written (problems in the plan are in the report, not a failure)\n  \
+2  a file could not be read, --since names no commit or is outside git, or the output \
+could not be written\n\n\
+Examples:\n  \
+planls report examples/checkout-v2 --today 2027-01-04 -o report.html\n  \
+planls report plans/ --format md --since HEAD~5     what moved in the last five commits"
+    )]
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -175,6 +193,38 @@ pub enum ExportFormat {
     Tjp,
     Mermaid,
     Dot,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Files or folders, found as `planls check` finds them [default: .]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// The date that counts as today, YYYY-MM-DD [default: the current local date]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
+    pub today: Option<NaiveDate>,
+
+    /// `html` (one self-contained page), `md` or `json` [default: from the extension of -o,
+    /// else html]
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+
+    /// The file to write [default: stdout]
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Also say what moved since this git ref (a commit, branch or tag), reading the same paths
+    /// at that ref with git
+    #[arg(long, value_name = "REF")]
+    pub since: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Html,
+    Md,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -290,6 +340,15 @@ pub fn main(cli: Cli) -> ExitCode {
             let stdout = io::stdout().lock();
             let stderr = io::stderr().lock();
             ExitCode::from(finish(check::run(&args, today, color, stdout, stderr)))
+        }
+        Command::Report(args) => {
+            // The clock is read here, never in the report.
+            let today = args
+                .today
+                .unwrap_or_else(|| chrono::Local::now().date_naive());
+            let stdout = io::stdout().lock();
+            let stderr = io::stderr().lock();
+            ExitCode::from(finish(report::run(&args, today, stdout, stderr)))
         }
         Command::Serve => crate::lsp::run_stdio(),
         Command::Schedule(args) => {

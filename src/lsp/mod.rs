@@ -27,6 +27,7 @@ pub mod hover;
 pub mod inlay_hint;
 pub mod references;
 pub mod rename;
+pub mod report;
 pub mod selection_range;
 pub mod semantic_tokens;
 pub mod workspace_symbol;

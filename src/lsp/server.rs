@@ -26,7 +26,7 @@ use crate::lsp::settings::Settings;
 use crate::lsp::state::{OpenDocument, Snapshot, State};
 use crate::lsp::{
     code_action, code_lens, completion, definition, document_highlight, document_symbol,
-    folding_range, formatting, hover, inlay_hint, references, rename, selection_range,
+    folding_range, formatting, hover, inlay_hint, references, rename, report, selection_range,
     semantic_tokens, workspace_symbol,
 };
 
@@ -565,6 +565,10 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         code_lens_provider: Some(CodeLensOptions {
             resolve_provider: Some(false),
         }),
+        execute_command_provider: Some(ExecuteCommandOptions {
+            commands: vec![report::REPORT.to_string()],
+            work_done_progress_options: WorkDoneProgressOptions::default(),
+        }),
         workspace: Some(WorkspaceServerCapabilities {
             workspace_folders: Some(WorkspaceFoldersServerCapabilities {
                 supported: Some(true),
@@ -929,6 +933,21 @@ impl LanguageServer for Backend {
             code_lens::code_lens(s, &params)
         })
         .await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<Value>> {
+        if params.command != report::REPORT {
+            return Err(request_failed(format!(
+                "unknown command `{}`: the server runs `{}`",
+                params.command,
+                report::REPORT
+            )));
+        }
+        self.read("workspace/executeCommand", |s| {
+            report::report(s, &params.arguments)
+        })
+        .await?
+        .map(Some)
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {

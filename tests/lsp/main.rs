@@ -7,4 +7,5 @@ mod documents;
 mod features;
 mod insights;
 mod reliability;
+mod report;
 mod stdio;

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, RevealOutputChannelOn, ServerOptions } from 'vscode-languageclient/node';
 import { LspPosition, parseShowReferences, SHOW_REFERENCES, ShowReferencesArguments } from './references';
+import { Refresher, reportRequest, webviewHtml } from './report';
 import { resolveServerCommand } from './server';
 import { initializationOptions } from './settings';
 
@@ -17,6 +18,8 @@ let client: LanguageClient | undefined;
 let session: vscode.Disposable[] = [];
 /** Start, stop and restart run one after another, never interleaved. */
 let lifecycle: Promise<void> = Promise.resolve();
+/** The open report view, if any: one at a time, revealed again by the command. */
+let reportView: vscode.WebviewPanel | undefined;
 
 export function activate(context: vscode.ExtensionContext): Promise<void> {
   output = vscode.window.createOutputChannel(OUTPUT_NAME);
@@ -24,6 +27,8 @@ export function activate(context: vscode.ExtensionContext): Promise<void> {
     output,
     vscode.commands.registerCommand('planls.restartServer', () => enqueue(() => restart(context))),
     vscode.commands.registerCommand('planls.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('planls.showReport', () => showReport()),
+    vscode.commands.registerCommand('planls.saveReport', () => saveReport()),
     // Run by the server's "dependents" code lenses, with their arguments: not for the palette.
     vscode.commands.registerCommand(SHOW_REFERENCES, (...args: unknown[]) => showReferences(parseShowReferences(args))),
     vscode.workspace.onDidChangeConfiguration((event) => {
@@ -155,6 +160,81 @@ async function showReferences({ uri, position, locations }: ShowReferencesArgume
         ),
     ),
   );
+}
+
+/** The report of the server's latest analysis, in `format`. */
+async function fetchReport(format: 'html' | 'md' | 'json'): Promise<string> {
+  if (client === undefined) {
+    throw new Error('the planls language server is not running (see Plan: Show Language Server Output)');
+  }
+  const answer = await client.sendRequest('workspace/executeCommand', reportRequest(format));
+  if (typeof answer !== 'string') {
+    throw new Error(`the server answered the report with ${JSON.stringify(answer)}`);
+  }
+  return answer;
+}
+
+/** Opens the report beside the editor; it follows edits to .plan files until it is closed. */
+async function showReport(): Promise<void> {
+  if (reportView !== undefined) {
+    reportView.reveal(vscode.ViewColumn.Beside, true);
+    return;
+  }
+  let page: string;
+  try {
+    page = webviewHtml(await fetchReport('html'));
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Plan: cannot show the report: ${describe(error)}`);
+    return;
+  }
+  const panel = vscode.window.createWebviewPanel(
+    'planls.report',
+    'Plan Report',
+    { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+    { enableScripts: false, retainContextWhenHidden: false },
+  );
+  panel.webview.html = page;
+  reportView = panel;
+  const refresher = new Refresher(async () => {
+    try {
+      panel.webview.html = webviewHtml(await fetchReport('html'));
+    } catch (error) {
+      output.appendLine(`The report view could not refresh: ${describe(error)}`);
+    }
+  });
+  const isPlan = (document: vscode.TextDocument) => document.languageId === 'plan';
+  const watchers = [
+    vscode.workspace.onDidChangeTextDocument((event) => isPlan(event.document) && refresher.schedule()),
+    vscode.workspace.onDidSaveTextDocument((document) => isPlan(document) && refresher.schedule()),
+    vscode.workspace.onDidChangeConfiguration((event) => event.affectsConfiguration(SECTION) && refresher.schedule()),
+  ];
+  panel.onDidDispose(() => {
+    refresher.dispose();
+    watchers.forEach((watcher) => watcher.dispose());
+    reportView = undefined;
+  });
+}
+
+/** Writes the report as one HTML file where the user chooses, and offers to open it. */
+async function saveReport(): Promise<void> {
+  try {
+    const page = await fetchReport('html');
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: folder === undefined ? undefined : vscode.Uri.joinPath(folder, 'report.html'),
+      filters: { 'HTML page': ['html'] },
+    });
+    if (target === undefined) {
+      return;
+    }
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(page));
+    const choice = await vscode.window.showInformationMessage(`Plan: report written to ${target.fsPath}`, 'Open');
+    if (choice === 'Open') {
+      await vscode.env.openExternal(target);
+    }
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Plan: cannot write the report: ${describe(error)}`);
+  }
 }
 
 /** The codes `planls.severity` accepts, read from this extension's own manifest. */

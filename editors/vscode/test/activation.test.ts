@@ -113,8 +113,10 @@ test('without planls on PATH the user is told how to fix it, and the settings op
 
   assert.deepEqual([...recorded.commands.keys()].sort(), [
     'planls.restartServer',
+    'planls.saveReport',
     'planls.showOutput',
     'planls.showReferences',
+    'planls.showReport',
   ]);
   assert.equal(recorded.errors.length, 1);
   assert.equal(

@@ -279,6 +279,95 @@ function M.show_references(command, ctx)
   vim.cmd("botright copen")
 end
 
+--- The planls client of a buffer, else any running planls client; nil when none runs.
+local function report_client(bufnr)
+  local list
+  if vim.lsp.get_clients then
+    list = vim.lsp.get_clients({ name = NAME })
+  else
+    list = vim.tbl_filter(function(c)
+      return c.name == NAME
+    end, vim.lsp.get_active_clients())
+  end
+  for _, client in ipairs(list) do
+    if vim.lsp.buf_is_attached and vim.lsp.buf_is_attached(bufnr, client.id) then
+      return client
+    end
+  end
+  return list[1]
+end
+
+--- How to open a file with the desktop's program: vim.ui.open (Neovim 0.10+), else xdg-open or
+--- open (macOS) when on PATH; nil when there is none, and the caller says where the file is.
+function M.opener()
+  if vim.ui and vim.ui.open then
+    return function(path)
+      vim.ui.open(path)
+    end
+  end
+  for _, program in ipairs({ "xdg-open", "open" }) do
+    if vim.fn.executable(program) == 1 then
+      return function(path)
+        vim.fn.jobstart({ program, path }, { detach = true })
+      end
+    end
+  end
+  return nil
+end
+
+--- :PlanlsReport [FILE]: asks the server for the status report of its latest analysis (the
+--- `planls.report` command of src/lsp/report.rs, unsaved buffers included), writes the HTML to
+--- FILE (default: planls-report.html in Neovim's cache folder) and opens it. `opts.open` is the
+--- opener (false: only say where it is); `opts.done(path_or_nil, problem)` is called at the end.
+function M.report(opts)
+  opts = opts or {}
+  local done = opts.done or function() end
+  local client = report_client(opts.bufnr or vim.api.nvim_get_current_buf())
+  if client == nil then
+    local problem = "no planls language server is running: open a .plan file first"
+    notify(problem)
+    return done(nil, problem)
+  end
+  local path = opts.path
+  if path == nil or path == "" then
+    path = vim.fn.stdpath("cache") .. "/planls-report.html"
+  end
+  path = vim.fn.fnamemodify(path, ":p")
+  local params = { command = "planls.report", arguments = { { format = "html" } } }
+  local function handler(err, result)
+    if err ~= nil or type(result) ~= "string" then
+      local problem = "the report failed: " .. (err and (err.message or vim.inspect(err)) or vim.inspect(result))
+      notify(problem)
+      return done(nil, problem)
+    end
+    vim.fn.mkdir(vim.fn.fnamemodify(path, ":h"), "p")
+    local file, open_error = io.open(path, "wb")
+    if not file then
+      local problem = "cannot write the report to " .. path .. ": " .. tostring(open_error)
+      notify(problem)
+      return done(nil, problem)
+    end
+    file:write(result)
+    file:close()
+    local open = opts.open
+    if open == nil then
+      open = M.opener()
+    end
+    if open then
+      open(path)
+      notify("report written to " .. path .. " and opened", vim.log.levels.INFO)
+    else
+      notify("report written to " .. path .. " (no program to open it: no xdg-open or open)", vim.log.levels.INFO)
+    end
+    done(path)
+  end
+  if vim.fn.has("nvim-0.11") == 1 then
+    client:request("workspace/executeCommand", params, handler, opts.bufnr)
+  else
+    client.request("workspace/executeCommand", params, handler, opts.bufnr)
+  end
+end
+
 --- Starts the server for `plan` buffers. Returns true when it is set up, or false and what is
 --- wrong (also shown with vim.notify), so a broken setup never stops the rest of a config.
 function M.setup(opts)
@@ -290,6 +379,9 @@ function M.setup(opts)
 
   M.register_treesitter(merged.treesitter)
   vim.lsp.commands["planls.showReferences"] = M.show_references
+  vim.api.nvim_create_user_command("PlanlsReport", function(args)
+    M.report({ path = args.args })
+  end, { nargs = "?", complete = "file", desc = "Write the planls status report (HTML) and open it" })
 
   if vim.fn.executable(merged.cmd[1]) ~= 1 then
     problem = string.format(
