@@ -83,7 +83,7 @@ if ! code_server_ready; then
     npm install --no-audit --no-fund --prefix "$CODE_SERVER_DIR" "code-server@$CODE_SERVER_VERSION"
   touch "$CODE_SERVER_DIR/.complete"
 fi
-echo "code-server $("$CODE_SERVER" --version | head -n 1), node $(node --version), $(chromium --version)"
+echo "code-server $("$CODE_SERVER" --version | head -n 1), node $(node --version), $(chromium --version 2>/dev/null)"
 
 selenium_version="$(sed -n 's/^selenium==//p' tests/vscode/requirements.txt)"
 if [[ "$("$VENV/bin/python" -c 'import selenium; print(selenium.__version__)' 2>/dev/null)" != "$selenium_version" ]]; then
@@ -92,6 +92,8 @@ if [[ "$("$VENV/bin/python" -c 'import selenium; print(selenium.__version__)' 2>
 fi
 
 step "VS Code (code-server $CODE_SERVER_VERSION): the extension against the release server, in headless Chromium"
+# The screenshots are CI artifacts: say where they are, whether the session passed or not.
+trap 'echo "CI artifacts: ${ARTIFACTS#"$repo"/}/"; ls "$ARTIFACTS" 2>/dev/null || true' EXIT
 # The script bounds each of its waits; the timeout is for a hang of the script itself.
 timeout 600 "$VENV/bin/python" tests/vscode/session.py \
   --code-server "$CODE_SERVER" --vsix "$vsix" --planls "$planls" --artifacts "$ARTIFACTS"
