@@ -76,6 +76,7 @@ class Session:
         self.artifacts = artifacts
         self.shots = 0
         self.failures: list[str] = []
+        self.checked = 0
 
     def screenshot(self, name: str) -> None:
         self.shots += 1
@@ -86,6 +87,7 @@ class Session:
             print(f"could not save {path}: {error}", file=sys.stderr)
 
     def check(self, condition: bool, message: str) -> bool:
+        self.checked += 1
         if not condition:
             self.failures.append(message)
             print(f"FAILED: {message}", file=sys.stderr)
@@ -362,6 +364,7 @@ def main() -> int:
         for step in (lambda: check_status_bar(session, counts), lambda: check_problems(session), lambda: check_hover(session), lambda: check_definition(session)):
             try:
                 step()
+                session.check(True, "")
             except Failed as failure:
                 session.screenshot("failed")
                 session.check(False, str(failure))
@@ -382,9 +385,16 @@ def main() -> int:
         shutil.rmtree(scratch, ignore_errors=True)
     elapsed = time.monotonic() - started
     if session.failures:
-        print(f"tests/vscode/session.py: {len(session.failures)} checks failed in {elapsed:.0f} s; screenshots in {args.artifacts}", file=sys.stderr)
+        print(
+            f"tests/vscode/session.py: {len(session.failures)} of {session.checked} checks failed"
+            f" in {elapsed:.0f} s; screenshots in {args.artifacts}",
+            file=sys.stderr,
+        )
         return 1
-    print(f"tests/vscode/session.py: status bar, Problems rows, hover and definition as expected in {elapsed:.0f} s; screenshots in {args.artifacts}")
+    print(
+        f"tests/vscode/session.py: {session.checked} checks passed (status bar, Problems rows, hover, definition)"
+        f" in {elapsed:.0f} s; screenshots in {args.artifacts}"
+    )
     return 0
 
 
