@@ -83,7 +83,7 @@ if ! code_server_ready; then
     npm install --no-audit --no-fund --prefix "$CODE_SERVER_DIR" "code-server@$CODE_SERVER_VERSION"
   touch "$CODE_SERVER_DIR/.complete"
 fi
-echo "code-server $("$CODE_SERVER" --version | head -n 1), node $(node --version), $(chromium --version 2>/dev/null)"
+echo "code-server $("$CODE_SERVER" --config /dev/null --version | head -n 1), node $(node --version), $(chromium --version 2>/dev/null)"
 
 selenium_version="$(sed -n 's/^selenium==//p' tests/vscode/requirements.txt)"
 if [[ "$("$VENV/bin/python" -c 'import selenium; print(selenium.__version__)' 2>/dev/null)" != "$selenium_version" ]]; then

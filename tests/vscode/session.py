@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -185,13 +186,15 @@ def expected_counts(planls: Path, folder: Path) -> dict[str, int]:
 
 
 def check_status_bar(s: Session, counts: dict[str, int]) -> None:
-    # VS Code's status bar counts errors, warnings and infos (not hints), as "Errors: 25, ...".
-    want = f"Errors: {counts['error']}, Warnings: {counts['warning']}"
+    # VS Code's status bar counts errors, warnings and infos (not hints): "Errors: 25, Warnings: 11".
+    want = {"Errors": counts["error"], "Warnings": counts["warning"], "Infos": counts["info"]}
 
     def label():
         items = s.visible("#status\\.problems")
         text = items[0].get_attribute("aria-label") if items else ""
-        return text if text and want in text else None
+        shown = {name: int(number) for name, number in re.findall(r"(Errors|Warnings|Infos): (\d+)", text or "")}
+        shown.setdefault("Infos", 0)
+        return text if shown == want else None
 
     try:
         s.wait_for(f"status bar {want}", label, STARTUP_S)
@@ -310,7 +313,12 @@ def main() -> int:
             indent=2,
         )
     )
-    common = [str(args.code_server), "--user-data-dir", str(profile), "--extensions-dir", str(extensions)]
+    common = [
+        str(args.code_server),
+        *("--config", str(scratch / "config.yaml")),  # not ~/.config/code-server
+        *("--user-data-dir", str(profile)),
+        *("--extensions-dir", str(extensions)),
+    ]
     install = subprocess.run(
         [*common, "--install-extension", str(args.vsix.resolve())], capture_output=True, text=True, timeout=300
     )
