@@ -3,8 +3,10 @@
 # runs the Neovim plugin's headless smoke test and, where a parser can be built for the installed
 # Neovim, its tree-sitter queries in Neovim itself; then builds the release binary and plays the
 # client sessions against it: pytest-lsp with the capabilities of VS Code, Neovim and Emacs
-# (tests/clients) and headless Neovim through the plugin (tests/nvim/session.lua). Needs Node 20 +
-# npm and cargo; installs Neovim, Python 3 and its venv module with apt when they are missing.
+# (tests/clients), headless Neovim through the plugin (tests/nvim/session.lua), Emacs with eglot
+# (tests/emacs/session.el) and VS Code itself, code-server in headless Chromium
+# (.ci/vscode-real.sh). Needs Node 20 + npm and cargo; installs Neovim, Python 3 and its venv
+# module, Emacs and eglot with apt when they are missing (.ci/vscode-real.sh: what it needs).
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -109,5 +111,16 @@ PLANLS_BIN="$planls" timeout 600 tests/clients/run.sh -vv -ra
 
 step "Neovim session (headless, through the plugin)"
 PLANLS_BIN="$planls" nvim_test tests/nvim/session.lua
+
+step "Emacs session (batch, eglot with the README's snippet)"
+if ! emacs --batch --eval "(progn (package-initialize) (require 'eglot))" >/dev/null 2>&1; then
+  as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq emacs-nox elpa-eglot
+fi
+emacs --version | head -n 1
+PLANLS_BIN="$planls" timeout 300 emacs --batch -l tests/emacs/session.el
+
+step "VS Code session (code-server in headless Chromium, through the .vsix)"
+bash .ci/vscode-real.sh "editors/vscode/$(cd editors/vscode && node -p 'const p = require("./package.json"); `${p.name}-${p.version}.vsix`')" "$planls"
 
 step "editors: all passed"

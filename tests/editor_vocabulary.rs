@@ -112,3 +112,49 @@ fn highlight_query_knows_every_enum_word() {
         );
     }
 }
+
+/// The words of the `\%(a\|b\|c\)` group just after the look-behind (`\@<!`) on the line of
+/// editors/nvim/syntax/plan.vim that defines `group`.
+fn vim_alternation(syntax: &str, group: &str) -> BTreeSet<String> {
+    let line = syntax
+        .lines()
+        .find(|line| line.starts_with(&format!("syntax match {group} ")))
+        .unwrap_or_else(|| panic!("no `syntax match {group}` in editors/nvim/syntax/plan.vim"));
+    let marker = r"\@<!\%(";
+    let start = line
+        .find(marker)
+        .unwrap_or_else(|| panic!("no word group after a look-behind in {line}"))
+        + marker.len();
+    let body = &line[start..start + line[start..].find(r"\)").unwrap()];
+    body.split(r"\|").map(str::to_string).collect()
+}
+
+#[test]
+fn vim_syntax_knows_every_kind_key_and_enum_word() {
+    let syntax = read("editors/nvim/syntax/plan.vim");
+    let kinds: BTreeSet<String> = Kind::ALL.iter().map(|k| k.keyword().to_string()).collect();
+    assert_eq!(
+        vim_alternation(&syntax, "planKind"),
+        kinds,
+        "the kind words of planKind in editors/nvim/syntax/plan.vim"
+    );
+    let keys: BTreeSet<String> = schema::KINDS
+        .iter()
+        .flat_map(|kind| kind.fields.iter().map(|field| field.key.to_string()))
+        .collect();
+    assert_eq!(
+        vim_alternation(&syntax, "planField"),
+        keys,
+        "the keys of planField in editors/nvim/syntax/plan.vim: every key of src/analysis/schema.rs"
+    );
+    let enum_line = syntax
+        .lines()
+        .find(|line| line.starts_with("syntax keyword planEnum "))
+        .expect("no `syntax keyword planEnum` in editors/nvim/syntax/plan.vim");
+    let words: BTreeSet<&str> = enum_line.split_whitespace().skip(3).collect();
+    assert_eq!(
+        words,
+        enum_words(),
+        "the enum words of planEnum in editors/nvim/syntax/plan.vim"
+    );
+}

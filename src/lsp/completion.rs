@@ -77,7 +77,9 @@ fn item(
         }),
         // The analysis orders candidates as they should appear.
         sort_text: Some(format!("{rank:04}")),
-        filter_text: Some(completion.label),
+        // No filter_text: it would be the label, which is what clients filter on without one, and
+        // Neovim 0.7's omnifunc only takes the start of the text edit as the start of the word when
+        // no item has one: with it, `@dev_` is the word and `dev_a` is dropped as not matching.
         insert_text_format: Some(format),
         text_edit: Some(CompletionTextEdit::Edit(TextEdit {
             range: snapshot.range(file, completion.span),

@@ -3,7 +3,8 @@
 -- It opens a copy of tests/clients/workspace, waits for the workspace's diagnostics, hovers an
 -- owner reference, jumps to its definition in another file, formats an untidy file and renames
 -- an initiative across files, checking each result against tests/clients/expected/session.json
--- (the expectations the pytest-lsp sessions use too). Exits non-zero with what differed.
+-- (the expectations the pytest-lsp sessions use too); then completes a key and a person with
+-- <C-x><C-o> (the plugin's omnifunc). Exits non-zero with what differed.
 
 local H = dofile(vim.fn.fnamemodify(debug.getinfo(1, "S").source:sub(2), ":p:h") .. "/helpers.lua")
 
@@ -288,6 +289,72 @@ H.run("rename an initiative across files", function()
   for _, anchor in ipairs(rename.edits) do
     H.check(text_of(anchor.file):find(rename.newName, 1, true) ~= nil, anchor.file .. " now says " .. rename.newName)
   end
+end)
+
+--- Types `keys` in the current window as a user would and returns the completion menu's items
+--- once the server has filled it (or [] after TIMEOUT_MS); leaves insert mode again. The
+--- feedkeys "x!" flag keeps insert mode while the server answers; a timer watches the menu.
+local function completion_menu(keys)
+  local items = {}
+  local started = vim.loop.now()
+  local timer = vim.loop.new_timer()
+  timer:start(
+    50,
+    50,
+    vim.schedule_wrap(function()
+      local info = vim.fn.complete_info({ "items" })
+      local done = #(info.items or {}) > 0 or vim.loop.now() - started > TIMEOUT_MS
+      if done and not timer:is_closing() then
+        items = info.items or {}
+        timer:stop()
+        timer:close()
+        vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes("<C-e><Esc>", true, false, true), "n", false)
+      end
+    end)
+  )
+  vim.fn.feedkeys(vim.api.nvim_replace_termcodes(keys, true, false, true), "x!")
+  return items
+end
+
+--- Puts `text` on line `lnum` (1-based) of `bufnr` and waits until the server has analysed it:
+--- a diagnostic on that line (each text here is unfinished, so it has one).
+local function type_line(bufnr, lnum, text)
+  vim.api.nvim_buf_set_lines(bufnr, lnum - 1, lnum, false, { text })
+  local seen = vim.wait(TIMEOUT_MS, function()
+    for _, d in ipairs(vim.diagnostic.get(bufnr, { lnum = lnum - 1 })) do
+      if d.lnum == lnum - 1 then
+        return true
+      end
+    end
+    return false
+  end, 20)
+  H.check(seen, string.format("a diagnostic on %q within %d ms", text, TIMEOUT_MS))
+  vim.api.nvim_win_set_cursor(0, { lnum, #text })
+end
+
+local function menu_words(keys)
+  local words = vim.tbl_map(function(item)
+    return item.word
+  end, completion_menu(keys))
+  table.sort(words)
+  return words
+end
+
+H.run("completion with <C-x><C-o>: the plugin sets omnifunc", function()
+  -- No "-- INSERT --" or "match 1 of 2" in the test's output.
+  vim.o.showmode = false
+  vim.opt.shortmess:append("c")
+  local bufnr = edit("work.plan")
+  H.equal(vim.bo[bufnr].omnifunc, "v:lua.vim.lsp.omnifunc", "omnifunc of an attached plan buffer")
+  local last = vim.api.nvim_buf_line_count(bufnr)
+  vim.api.nvim_buf_set_lines(bufnr, last, last, false, { "", 'initiative probe "Completion probe" {', "", "}" })
+  local probe = last + 3
+  type_line(bufnr, probe, "  sta")
+  H.equal(menu_words("A<C-x><C-o>"), { "start: ", "status: " }, "the keys of an initiative that start with `sta`")
+  type_line(bufnr, probe, "  owner: @dev_")
+  H.equal(menu_words("A<C-x><C-o>"), { "dev_a", "dev_b" }, "the people whose ID starts with `dev_`, after the `@`")
+  H.equal(vim.api.nvim_get_mode().mode, "n", "insert mode is left again")
+  vim.api.nvim_buf_set_lines(bufnr, last, -1, false, {})
 end)
 
 H.run("no errors were shown", function()

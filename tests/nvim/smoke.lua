@@ -40,12 +40,64 @@ H.run("file type detection", function()
   vim.cmd("bwipeout!")
 end)
 
+H.run("colour without tree-sitter: syntax/plan.vim", function()
+  vim.cmd("syntax on")
+  local path = scratch .. "/syntax/colour.plan"
+  H.write_file(path, table.concat({
+    '# The plan. "not a string" here',
+    'initiative vault_upgrade "Upgrade \\"the\\" vault" {',
+    "  owner: @ana",
+    "  team: payments",
+    "  status: in_progress",
+    "  start: 2027-01-04",
+    "  duration: 3w",
+    "  progress: 40%",
+    "  depends_on: very_high-x + 1w",
+    "  assignee: @ana",
+    "}",
+    'team payments "Payments" { lead: @ana }',
+  }, "\n") .. "\n")
+  vim.cmd("edit " .. vim.fn.fnameescape(path))
+  H.equal(vim.b.current_syntax, "plan", "syntax/plan.vim is loaded for a plan buffer")
+  -- The syntax group at the first `text` on line `lnum` (at its `offset`-th character), and the
+  -- standard group it links to, which colour schemes colour.
+  local function colour(lnum, text, offset)
+    local col = assert(vim.fn.getline(lnum):find(text, 1, true), text .. " on line " .. lnum) + (offset or 0)
+    local name = vim.fn.synIDattr(vim.fn.synID(lnum, col, 1), "name")
+    local linked = name == "" and "" or (vim.fn.execute("highlight " .. name):match("links to (%w+)") or "")
+    return { name, linked }
+  end
+  H.equal(colour(1, "The plan"), { "planComment", "Comment" }, "a comment")
+  H.equal(colour(1, "not a string"), { "planComment", "Comment" }, "quotes inside a comment")
+  H.equal(colour(2, "initiative"), { "planKind", "Keyword" }, "a kind starts an item")
+  H.equal(colour(2, "vault_upgrade", 5), { "planItemId", "Type" }, "the item's ID")
+  H.equal(colour(2, "Upgrade"), { "planString", "String" }, "a title")
+  H.equal(colour(2, '\\"'), { "planEscape", "SpecialChar" }, "an escape inside a string")
+  H.equal(colour(2, "vault\""), { "planString", "String" }, "the string goes on after an escaped quote")
+  H.equal(colour(3, "owner"), { "planField", "Identifier" }, "a field key")
+  H.equal(colour(3, "@ana"), { "planPerson", "Special" }, "a person reference")
+  H.equal(colour(4, "team"), { "planField", "Identifier" }, "`team:` is a key, not the kind")
+  H.equal(colour(4, "payments"), { "", "" }, "a reference to an item stays plain")
+  H.equal(colour(5, "in_progress", 3), { "planEnum", "Constant" }, "a status word")
+  H.equal(colour(6, "2027-01-04", 6), { "planDate", "Number" }, "a date")
+  H.equal(colour(7, "3w", 1), { "planDuration", "Number" }, "a duration")
+  H.equal(colour(8, "40%", 2), { "planNumber", "Number" }, "a percentage")
+  H.equal(colour(9, "very_high-x"), { "", "" }, "an ID that starts with an enum word is no enum word")
+  H.equal(colour(9, "+"), { "planLag", "Operator" }, "the lag's +")
+  H.equal(colour(10, "assignee"), { "", "" }, "a key that no kind takes stays plain")
+  H.equal(colour(12, "team"), { "planKind", "Keyword" }, "`team` before an ID is the kind")
+  H.equal(colour(12, "lead"), { "planField", "Identifier" }, "a key on the item's line")
+  vim.cmd("bwipeout!")
+  vim.cmd("syntax off")
+end)
+
 H.run("invalid options are reported, not raised", function()
   local cases = {
     { { today = "10/01/2027" }, 'today must be a date like "2027%-01%-04", got "10/01/2027"' },
     { { severity = { overdue = "loud" } }, 'severity%["overdue"%] must be one of error, warning, info, hint, off; got "loud"' },
     { { cmd = {} }, 'cmd must be a list like { "planls", "serve" }' },
     { { on_attach = "yes" }, "on_attach must be a function" },
+    { { root_markers = { "planls.toml", { 3 } } }, "root_markers must be a list of file or folder names" },
     { "planls", "setup%(%) takes a table of options, got string" },
   }
   for _, case in ipairs(cases) do
@@ -92,6 +144,24 @@ H.run("roots: the nearest .git or .plan marker, else the file's folder", functio
   H.equal(planls.find_root(scratch .. "/roots/c/w.plan", { ".git", ".plan" }), scratch .. "/roots/c", "no marker")
 end)
 
+H.run("roots: planls.toml first, however deep, then the nearest .git or .plan", function()
+  local repo = scratch .. "/monorepo"
+  vim.fn.mkdir(repo .. "/.git", "p")
+  H.write_file(repo .. "/plans/checkout/planls.toml", "")
+  H.write_file(repo .. "/plans/checkout/team/work.plan", "")
+  -- A nested repository below the plan's root must not split the plan.
+  vim.fn.mkdir(repo .. "/plans/checkout/vendored/.git", "p")
+  H.write_file(repo .. "/plans/checkout/vendored/x.plan", "")
+  H.write_file(repo .. "/notes/loose.plan", "")
+  local markers = planls.defaults.root_markers
+  H.equal(markers, { "planls.toml", { ".git", ".plan" } }, "the default markers")
+  H.equal(planls.find_root(repo .. "/plans/checkout/team/work.plan", markers), repo .. "/plans/checkout", "the planls.toml above a file")
+  H.equal(planls.find_root(repo .. "/plans/checkout/vendored/x.plan", markers), repo .. "/plans/checkout", "planls.toml wins over a nearer .git")
+  H.equal(planls.find_root(repo .. "/notes/loose.plan", markers), repo, "no planls.toml: the repository")
+  H.equal(planls.find_root(scratch .. "/roots/b/z.plan", markers), scratch .. "/roots/b", "no planls.toml: a .plan marker")
+  H.equal(planls.validate({ root_markers = { ".hg" } }).root_markers, { ".hg" }, "root_markers replaces the default whole")
+end)
+
 H.run("setup() starts one client per root with the options the server expects", function()
   local logs = scratch .. "/server-logs"
   vim.fn.mkdir(logs, "p")
@@ -129,6 +199,9 @@ H.run("setup() starts one client per root with the options the server expects", 
     return #attached == 4
   end, 20)
   H.check(initialized, "every plan buffer is attached within 10 s; attached: " .. vim.inspect(attached))
+  for key, bufnr in pairs(buffers) do
+    H.equal(vim.bo[bufnr].omnifunc, "v:lua.vim.lsp.omnifunc", key .. ": on attach, omnifunc is the server's completion")
+  end
 
   local function client_of(key)
     local ids = vim.tbl_map(function(client)
@@ -206,6 +279,7 @@ H.run("setup() leaves out today when it is not given", function()
   H.equal(planls.validate({ cmd = { "/opt/planls", "serve" } }).cmd, { "/opt/planls", "serve" }, "a list replaces the default")
 end)
 
+local on_attach_calls = {}
 H.run("the Neovim 0.11 path: vim.lsp.config and vim.lsp.enable", function()
   if vim.lsp.enable then
     return -- exercised for real above
@@ -219,7 +293,9 @@ H.run("the Neovim 0.11 path: vim.lsp.config and vim.lsp.enable", function()
   vim.lsp.enable = function(name)
     table.insert(enabled, name)
   end
-  local on_attach = function() end
+  local on_attach = function(_, bufnr)
+    table.insert(on_attach_calls, bufnr)
+  end
   local ok = planls.setup({
     cmd = { nvim, "--version" },
     today = "2027-01-10",
@@ -236,7 +312,13 @@ H.run("the Neovim 0.11 path: vim.lsp.config and vim.lsp.enable", function()
   H.equal(config.filetypes, { "plan" }, "filetypes")
   H.equal(config.init_options, { today = "2027-01-10", severity = { overdue = "error" } }, "init_options")
   H.equal(config.settings, { planls = { today = "2027-01-10", severity = { overdue = "error" } } }, "settings")
-  H.check(config.on_attach == on_attach, "on_attach is passed through")
+  local attached_buffer
+  on_attach_calls = {}
+  local omni_buf = vim.api.nvim_create_buf(false, true)
+  config.on_attach({ id = 1 }, omni_buf)
+  attached_buffer = on_attach_calls[1]
+  H.equal(attached_buffer, omni_buf, "the user's on_attach runs after the plugin's")
+  H.equal(vim.bo[omni_buf].omnifunc, "v:lua.vim.lsp.omnifunc", "on attach, omnifunc is the server's completion")
   H.equal(
     config.capabilities and config.capabilities.workspace.didChangeWatchedFiles.dynamicRegistration,
     true,

@@ -7,7 +7,7 @@
 --     severity = { overdue = "error" },     -- per diagnostic code: error|warning|info|hint|off
 --     on_attach = function(client, bufnr) end,
 --     capabilities = nil,                   -- merged over Neovim's own client capabilities
---     root_markers = { ".git", ".plan" },   -- what marks a workspace root
+--     root_markers = { "planls.toml", { ".git", ".plan" } }, -- what marks a workspace root
 --     treesitter = true,                    -- false, or { url = ".../grammar", generate = true }
 --   })
 
@@ -22,7 +22,9 @@ M.defaults = {
   severity = {},
   on_attach = nil,
   capabilities = nil,
-  root_markers = { ".git", ".plan" },
+  -- planls.toml marks a plan's own root (several plans may share a repository); only without
+  -- one above the file does the repository (.git) or a `.plan` marker file make the workspace.
+  root_markers = { "planls.toml", { ".git", ".plan" } },
   treesitter = true,
 }
 
@@ -47,7 +49,26 @@ local function exists(path)
   return uv.fs_stat(path) ~= nil
 end
 
---- The nearest folder at or above `start` that holds one of `markers`, else `start` itself.
+--- The nearest folder at or above `dir` that holds one of `names`, or nil.
+local function nearest_with(dir, names)
+  local current = dir
+  while true do
+    for _, name in ipairs(names) do
+      if exists(current .. "/" .. name) then
+        return current
+      end
+    end
+    local parent = vim.fn.fnamemodify(current, ":h")
+    if parent == current then
+      return nil
+    end
+    current = parent
+  end
+end
+
+--- The workspace root of `start` (a file or folder), as Neovim 0.11's `root_markers` has it: each
+--- entry of `markers` in turn, a name or a list of names of equal priority, gives the nearest folder
+--- at or above `start` holding it; the first entry found wins. Else `start`'s own folder.
 function M.find_root(start, markers)
   local dir = vim.fn.fnamemodify(start, ":p")
   if not is_dir(dir) then
@@ -57,19 +78,13 @@ function M.find_root(start, markers)
   if dir == "" then
     dir = "/"
   end
-  local current = dir
-  while true do
-    for _, marker in ipairs(markers) do
-      if exists(current .. "/" .. marker) then
-        return current
-      end
+  for _, entry in ipairs(markers) do
+    local found = nearest_with(dir, type(entry) == "table" and entry or { entry })
+    if found then
+      return found
     end
-    local parent = vim.fn.fnamemodify(current, ":h")
-    if parent == current then
-      return dir
-    end
-    current = parent
   end
+  return dir
 end
 
 --- The root for a buffer: from its file, or the working directory for a buffer without one.
@@ -87,6 +102,10 @@ function M.validate(opts)
     return nil, "setup() takes a table of options, got " .. type(opts)
   end
   local merged = vim.tbl_deep_extend("force", {}, M.defaults, opts or {})
+  -- A list replaces the default whole: merged by index, { ".hg" } would keep part of the default.
+  if type(opts) == "table" and opts.root_markers ~= nil then
+    merged.root_markers = opts.root_markers
+  end
   if type(merged.cmd) == "string" then
     merged.cmd = { merged.cmd }
   end
@@ -122,8 +141,15 @@ function M.validate(opts)
   if merged.capabilities ~= nil and type(merged.capabilities) ~= "table" then
     return nil, "capabilities must be a table"
   end
-  if type(merged.root_markers) ~= "table" then
-    return nil, "root_markers must be a list of file or folder names"
+  local markers_ok = type(merged.root_markers) == "table"
+  for _, entry in ipairs(markers_ok and merged.root_markers or {}) do
+    local names = type(entry) == "table" and entry or { entry }
+    for _, name in ipairs(names) do
+      markers_ok = markers_ok and type(name) == "string" and name ~= ""
+    end
+  end
+  if not markers_ok then
+    return nil, 'root_markers must be a list of file or folder names, like { "planls.toml", { ".git", ".plan" } }'
   end
   return merged
 end
@@ -192,6 +218,19 @@ function M.register_treesitter(treesitter)
   return true
 end
 
+--- Completion with <C-x><C-o> from the server, on every Neovim from 0.7 (which sets no
+--- omnifunc itself), unless the user or another plugin has set one; then the user's on_attach.
+local function on_attach(opts)
+  return function(client, bufnr)
+    if vim.bo[bufnr].omnifunc == "" then
+      vim.bo[bufnr].omnifunc = "v:lua.vim.lsp.omnifunc"
+    end
+    if opts.on_attach then
+      opts.on_attach(client, bufnr)
+    end
+  end
+end
+
 --- Neovim 0.11+: the built-in client manages roots and reuse.
 local function enable_native(opts)
   vim.lsp.config(NAME, {
@@ -203,7 +242,7 @@ local function enable_native(opts)
     init_options = server_options(opts),
     settings = { planls = server_options(opts) },
     capabilities = capabilities(opts),
-    on_attach = opts.on_attach,
+    on_attach = on_attach(opts),
   })
   vim.lsp.enable(NAME)
 end
@@ -226,7 +265,7 @@ local function attach_legacy(opts, bufnr)
       init_options = server_options(opts),
       settings = settings,
       capabilities = capabilities(opts),
-      on_attach = opts.on_attach,
+      on_attach = on_attach(opts),
       on_init = function(client)
         -- Neovim sends the settings after initialize itself from 0.10 on; before, the caller does.
         if vim.fn.has("nvim-0.10") == 0 then
