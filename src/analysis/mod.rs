@@ -120,6 +120,7 @@ impl Computed {
     fn compute(
         index: &Index,
         facts: &Facts,
+        today: NaiveDate,
         reuse: Reuse,
         cancelled: &dyn Fn() -> bool,
     ) -> Option<Computed> {
@@ -130,7 +131,7 @@ impl Computed {
         if cancelled() {
             return None;
         }
-        let forecast = schedule::Forecast::compute(index, facts, &graph);
+        let forecast = schedule::Forecast::compute(index, facts, &graph, today);
         if cancelled() {
             return None;
         }
@@ -196,6 +197,7 @@ pub fn analyze_unless(
     let computed = Arc::new(Computed::compute(
         &index,
         &facts,
+        options.today,
         Reuse::default(),
         cancelled,
     )?);
@@ -384,7 +386,13 @@ impl Analysis {
                 graph: graph_alike.then(|| self.computed.graph.clone()),
                 relations: relations_alike.then(|| self.computed.relations.clone()),
             };
-            Arc::new(Computed::compute(&index, &facts, reuse, cancelled)?)
+            Arc::new(Computed::compute(
+                &index,
+                &facts,
+                options.today,
+                reuse,
+                cancelled,
+            )?)
         };
         let local_redo = if relations_alike { &touched } else { &all };
         let global_redo = if alike { &touched } else { &all };

@@ -130,6 +130,58 @@ pub struct ProgramDates {
     pub end: Option<NaiveDate>,
 }
 
+/// How today moved an open item's forecast away from its plan, for the hover.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replan {
+    /// `planned` work (or blocked work with no progress) whose start had passed starts today.
+    StartPushed { planned: NaiveDate },
+    /// Work under way: the days left follow `progress`, counted from today.
+    Remaining { progress: i64, days: i64 },
+    /// Work under way with no `progress`, due before today: it ends today at the earliest.
+    EndPushed { planned: NaiveDate },
+    /// An open milestone whose day had passed happens today at the earliest.
+    MilestonePushed { planned: NaiveDate },
+}
+
+impl fmt::Display for Replan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Replan::StartPushed { planned } => write!(
+                f,
+                "starts today at the earliest: it was due to start {planned} and has not started"
+            ),
+            Replan::Remaining { progress, days } => write!(
+                f,
+                "{progress}% done, so {} left from today",
+                day_count(*days)
+            ),
+            Replan::EndPushed { planned } => write!(
+                f,
+                "ends today at the earliest: it was due to end {planned} and is not done"
+            ),
+            Replan::MilestonePushed { planned } => write!(
+                f,
+                "today at the earliest: it was due {planned} and is not done"
+            ),
+        }
+    }
+}
+
+/// "1 day", "6 days".
+fn day_count(n: i64) -> String {
+    if n.abs() == 1 {
+        format!("{n} day")
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// Whether an initiative counts as under way: it keeps the day it started, and the days it has
+/// left follow its progress. Blocked work is under way once it reports progress.
+pub fn is_under_way(status: &str, progress: Option<i64>) -> bool {
+    status == "in_progress" || (status == "blocked" && progress.is_some())
+}
+
 /// Why an item has no forecast, and the item where the missing information is.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Unknown {
@@ -170,6 +222,9 @@ impl Unknown {
     }
 }
 
+/// A forecast first and last day, and how today moved them.
+type Dated = (NaiveDate, NaiveDate, Option<Replan>);
+
 /// The critical-path forecast of every initiative and milestone.
 #[derive(Clone, Debug, Default)]
 pub struct Forecast {
@@ -189,12 +244,21 @@ pub struct Forecast {
     extents: Vec<Option<Extent>>,
     /// By item: a closed item whose own fields fix its dates, which the forecast keeps.
     pinned: Vec<bool>,
+    /// By item: how today moved an open item away from its plan.
+    replans: Vec<Option<Replan>>,
     program: Option<ProgramDates>,
+    /// Open work never ends before today; the analysis gets it from `Options`.
+    today: NaiveDate,
 }
 
 impl Forecast {
     /// Runs the forward pass, the backward pass and the critical paths, in topological order.
-    pub fn compute(index: &Index, facts: &Facts, graph: &DependencyGraph) -> Forecast {
+    pub fn compute(
+        index: &Index,
+        facts: &Facts,
+        graph: &DependencyGraph,
+        today: NaiveDate,
+    ) -> Forecast {
         let count = index.len();
         let program = index
             .iter()
@@ -253,7 +317,9 @@ impl Forecast {
             live,
             extents,
             pinned,
+            replans: vec![None; count],
             program,
+            today,
         };
         let unknowns = forecast.forward(index, facts, graph);
         let latest = forecast.backward(index, facts, graph);
@@ -311,12 +377,15 @@ impl Forecast {
                     "part of a dependency cycle",
                 ))
             } else if kind == Kind::Initiative {
-                self.forward_initiative(item, index, graph, &unknowns)
+                self.forward_initiative(item, index, facts, graph, &unknowns)
             } else {
                 self.forward_milestone(item, index, facts, graph, &unknowns)
             };
             match result {
-                Ok(dates) => self.dates[item.0] = Some(dates),
+                Ok((start, end, replan)) => {
+                    self.dates[item.0] = Some((start, end));
+                    self.replans[item.0] = replan;
+                }
                 Err(unknown) => unknowns[item.0] = Some(unknown),
             }
         }
@@ -352,13 +421,17 @@ impl Forecast {
         Ok((earliest, any))
     }
 
+    /// An initiative's forecast: after its dependencies, then re-planned from today when it is
+    /// open: under-way work keeps its start and has its remaining days left from today; work not
+    /// started starts today at the earliest.
     fn forward_initiative(
         &self,
         item: ItemId,
         index: &Index,
+        facts: &Facts,
         graph: &DependencyGraph,
         unknowns: &[Option<Unknown>],
-    ) -> Result<(NaiveDate, NaiveDate), Unknown> {
+    ) -> Result<Dated, Unknown> {
         let (own_start, days) = match &self.extents[item.0] {
             Some(Extent::Known { start, days }) => (*start, *days),
             Some(Extent::Missing { reason, short }) => {
@@ -385,7 +458,45 @@ impl Forecast {
             )
         })?;
         let end = add_days(start, days - 1).ok_or_else(|| outside(item))?;
-        Ok((start, end))
+        let status = graph.status(item);
+        if self.pinned[item.0] || matches!(status, "done" | "cancelled") {
+            return Ok((start, end, None));
+        }
+        let today = self.today;
+        let progress = facts.of(item).percent("progress");
+        if is_under_way(status, progress) {
+            // Work under way started on its own start, whatever its dependencies say (the
+            // schedule-conflict says so); without one, its forecast start is all there is.
+            let start = own_start.unwrap_or(start);
+            let planned_end = add_days(start, days - 1).ok_or_else(|| outside(item))?;
+            if start >= today {
+                return Ok((start, planned_end, None));
+            }
+            return Ok(match progress {
+                Some(progress) => {
+                    let left = (days * (100 - progress.clamp(0, 100)) + 99) / 100;
+                    let end = add_days(today, left.max(1) - 1).ok_or_else(|| outside(item))?;
+                    let replan = Replan::Remaining {
+                        progress,
+                        days: left,
+                    };
+                    (start, end, Some(replan))
+                }
+                None if planned_end < today => (
+                    start,
+                    today,
+                    Some(Replan::EndPushed {
+                        planned: planned_end,
+                    }),
+                ),
+                None => (start, planned_end, None),
+            });
+        }
+        if start >= today {
+            return Ok((start, end, None));
+        }
+        let end = add_days(today, days - 1).ok_or_else(|| outside(item))?;
+        Ok((today, end, Some(Replan::StartPushed { planned: start })))
     }
 
     fn forward_milestone(
@@ -395,7 +506,7 @@ impl Forecast {
         facts: &Facts,
         graph: &DependencyGraph,
         unknowns: &[Option<Unknown>],
-    ) -> Result<(NaiveDate, NaiveDate), Unknown> {
+    ) -> Result<Dated, Unknown> {
         let date = facts.of(item).date("date").map(|(d, _)| d);
         let day = if self.pinned[item.0] {
             date
@@ -404,7 +515,12 @@ impl Forecast {
             date.max(after)
         };
         let day = day.ok_or_else(|| Unknown::own(item, "no date: give `date`", "no date"))?;
-        Ok((day, day))
+        // An open milestone has not happened yet: today at the earliest.
+        if day < self.today && !graph.is_closed(item) {
+            let replan = Replan::MilestonePushed { planned: day };
+            return Ok((self.today, self.today, Some(replan)));
+        }
+        Ok((day, day, None))
     }
 
     /// Backward pass: each item after its dependents. The latest finish is the earliest committed
@@ -589,6 +705,11 @@ impl Forecast {
 
     pub fn program(&self) -> Option<ProgramDates> {
         self.program
+    }
+
+    /// How today moved an open item's forecast away from its plan, if it did.
+    pub fn replan(&self, item: ItemId) -> Option<Replan> {
+        self.replans[item.0]
     }
 }
 

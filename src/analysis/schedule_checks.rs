@@ -269,18 +269,8 @@ impl Context<'_> {
         if forecast <= date {
             return;
         }
-        let mut d = self.at(
-            item,
-            span,
-            Code::MilestoneAtRisk,
-            format!(
-                "`{}` is forecast for {forecast}, {} after its date {date}; critical path: {}",
-                self.name(item),
-                days(days_between(date, forecast)),
-                self.path(item)
-            ),
-        );
-        // The requirements that end too late, latest first.
+        // The requirements that end too late, latest first. Without one, only today pushed the
+        // forecast: the milestone is `overdue`, not at risk from its work.
         let mut late: Vec<(NaiveDate, ItemId, i64, NaiveDate)> = Vec::new();
         for (e, r) in self.graph.upstream(item) {
             if !self.forecast.is_live(e) {
@@ -292,6 +282,20 @@ impl Context<'_> {
                 }
             }
         }
+        if late.is_empty() {
+            return;
+        }
+        let mut d = self.at(
+            item,
+            span,
+            Code::MilestoneAtRisk,
+            format!(
+                "`{}` is forecast for {forecast}, {} after its date {date}; critical path: {}",
+                self.name(item),
+                days(days_between(date, forecast)),
+                self.path(item)
+            ),
+        );
         late.sort_by_key(|(needed, id, ..)| (std::cmp::Reverse(*needed), *id));
         for (_, dependency, lag, end) in late {
             let text = format!(
