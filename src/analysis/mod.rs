@@ -10,6 +10,7 @@ pub mod facts;
 pub mod graph;
 pub mod hover;
 pub mod index;
+pub mod load;
 pub mod queries;
 pub mod rename;
 pub mod risk;
@@ -265,11 +266,11 @@ fn diagnose_global(
         graph,
         forecast,
         risk,
-        ..
+        relations,
     } = computed;
     let mut found = graph.diagnostics(workspace, index, facts);
     found.extend(schedule_checks::diagnostics(
-        workspace, index, facts, graph, forecast, today, only,
+        workspace, index, facts, graph, forecast, relations, today, only,
     ));
     found.extend(risk.diagnostics(index, facts));
     by_file(found, workspace.files().len(), only)
