@@ -655,7 +655,8 @@ impl Context<'_> {
                 .filter(|(e, _)| self.forecast.is_live(*e))
                 .filter_map(|(e, d)| nearest[d.dependency.0].map(|(n, b)| (n, e, b)))
                 .collect();
-            if let Some(&(_, edge, blocked)) = reaching.iter().min_by_key(|(n, e, _)| (*n, *e)) {
+            let chosen = reaching.iter().min_by_key(|(n, e, _)| (*n, *e)).copied();
+            if let Some((_, edge, blocked)) = chosen {
                 let d = self.graph.dependency(edge);
                 let message = if blocked == d.dependency {
                     format!(
@@ -690,7 +691,7 @@ impl Context<'_> {
                 }
                 out.push(hint);
             }
-            self.health_mismatch(item, upstream_blocked(item, &nearest), out);
+            self.health_mismatch(item, chosen.map(|(n, _, b)| (n, b)), out);
         }
     }
 
