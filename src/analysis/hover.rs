@@ -270,7 +270,11 @@ impl Analysis {
             for &item in owned.iter().take(MAX_LISTED) {
                 let mut text = format!("{} {}", self.item(item).kind, self.label_with_status(item));
                 if let Some(ScheduleState::Scheduled(s)) = self.schedule(item) {
-                    write!(text, ", {} to {}", s.start, s.end).unwrap();
+                    if self.item(item).kind == Kind::Milestone {
+                        write!(text, ", on {}", s.end).unwrap();
+                    } else {
+                        write!(text, ", {} to {}", s.start, s.end).unwrap();
+                    }
                     if let Some(late) = s.slack.filter(|slack| *slack < 0) {
                         write!(text, ", {} late", days_text(-late)).unwrap();
                     }
