@@ -34,7 +34,7 @@ fn chain(closing_the_loop: bool) -> String {
         ));
     }
     text.push_str(&format!(
-        "milestone end {{ date: 2400-01-01 requires: w{} }}\n",
+        "milestone end {{ owner: @p date: 2400-01-01 requires: w{} }}\n",
         LENGTH - 1
     ));
     text

@@ -191,8 +191,9 @@ fn exactly_the_initiatives_and_files_asked_for_without_syntax_errors() {
     assert_eq!(files(&out).len(), 4);
 }
 
-/// With no unresolved reference the check has no error and no warning: only the hints on work
-/// that waits for blocked work, which a real plan has too.
+/// With no unresolved reference the check has no error and no warning but one: only the hints on
+/// work that waits for blocked work, and owners of too much work at once (owners are drawn at
+/// random), which a real plan has too.
 #[test]
 fn a_workspace_without_unresolved_references_checks_with_hints_only() {
     let dir = tempfile::tempdir().unwrap();
@@ -202,8 +203,13 @@ fn a_workspace_without_unresolved_references_checks_with_hints_only() {
         &["--initiatives", "2000", "--seed", "4", "--unresolved", "0"],
     );
     let diagnostics = check_json(&out);
-    assert_eq!(codes(&diagnostics), ["blocked-upstream"]);
-    assert!(diagnostics.iter().all(|d| d["severity"] == "hint"));
+    assert_eq!(
+        codes(&diagnostics),
+        ["blocked-upstream", "owner-overloaded"]
+    );
+    assert!(diagnostics
+        .iter()
+        .all(|d| d["severity"] == "hint" || d["code"] == "owner-overloaded"));
 }
 
 /// The check reports one unresolved reference for each one `--unresolved` asked for, and no
@@ -221,7 +227,11 @@ fn the_share_of_unresolved_references_is_the_one_asked_for() {
     let diagnostics = check_json(&out);
     assert_eq!(
         codes(&diagnostics),
-        ["blocked-upstream", "unresolved-reference"]
+        [
+            "blocked-upstream",
+            "owner-overloaded",
+            "unresolved-reference"
+        ]
     );
     let unresolved: Vec<&Value> = diagnostics
         .iter()

@@ -281,3 +281,75 @@ fn a_repeated_field_is_removed_with_its_line() {
         "{result}"
     );
 }
+
+#[test]
+fn a_team_without_a_lead_gets_its_first_member() {
+    let text = "team apps \"Apps\" { members: @kim, @lou }\nperson kim \"Kim\" { team: apps }\nperson lou \"Lou\"\n";
+    let result = fixed(
+        text,
+        Code::MissingLead,
+        "apps",
+        "Add `lead: @kim`, the first member",
+    );
+    assert!(
+        result.starts_with("team apps \"Apps\" { lead: @kim members: @kim, @lou }"),
+        "{result}"
+    );
+}
+
+#[test]
+fn work_without_a_team_gets_the_team_of_its_owner() {
+    let text = "team apps \"Apps\" { lead: @kim }\nperson kim \"Kim\" { team: apps }\n\
+                initiative a {\n  owner: @kim\n  duration: 1w\n}\n";
+    let result = fixed(
+        text,
+        Code::MissingTeam,
+        "a",
+        "Add `team: apps`, the team of `@kim`",
+    );
+    assert!(
+        result.ends_with("initiative a {\n  team: apps\n  owner: @kim\n  duration: 1w\n}\n"),
+        "{result}"
+    );
+}
+
+#[test]
+fn a_milestone_without_an_owner_gets_the_program_owner() {
+    let text = "program p { owner: @kim }\nperson kim \"Kim\"\nmilestone m { date: 2027-06-01 }\n";
+    let result = fixed(
+        text,
+        Code::UnownedMilestone,
+        "m",
+        "Add `owner: @kim`, the program owner",
+    );
+    assert!(
+        result.ends_with("milestone m { owner: @kim date: 2027-06-01 }\n"),
+        "{result}"
+    );
+}
+
+#[test]
+fn planned_work_whose_start_passed_is_started_or_moved_to_today() {
+    // Today is 2027-01-01 in these tests.
+    let text = "person kim \"Kim\"\ninitiative a { owner: @kim status: planned start: 2026-12-01 duration: 1w }\n";
+    let result = fixed(
+        text,
+        Code::NotStarted,
+        "2026-12-01",
+        "Set status to in_progress",
+    );
+    assert!(
+        result.contains("status: in_progress start: 2026-12-01"),
+        "{result}"
+    );
+    let result = fixed(
+        text,
+        Code::NotStarted,
+        "2026-12-01",
+        "Move start to today, 2027-01-01",
+    );
+    assert!(
+        result.contains("status: planned start: 2027-01-01"),
+        "{result}"
+    );
+}

@@ -103,7 +103,14 @@ codes! {
     Overdue => "overdue", Warning, "an item's end or date is before today and it is not done or cancelled";
     HealthMismatch => "health-mismatch", Warning, "health is green while the forecast is late or an upstream item is blocked";
     UnmitigatedRisk => "unmitigated-risk", Warning, "an open risk of score 8 or more without mitigation";
-    BlockedUpstream => "blocked-upstream", Hint, "an item transitively depends on a blocked item";
+    BlockedUpstream => "blocked-upstream", Hint, "an item transitively depends on a blocked item (once per item, naming the nearest blocked item)";
+    MissingLead => "missing-lead", Warning, "a team without a `lead`";
+    MissingTeam => "missing-team", Warning, "an initiative without a `team`";
+    UnownedMilestone => "unowned-milestone", Warning, "a milestone without an `owner`";
+    UnscoredRisk => "unscored-risk", Warning, "a live risk without a `likelihood` or an `impact`, so it has no score";
+    ReviewOverdue => "review-overdue", Warning, "a live risk whose `review` date is before today";
+    NotStarted => "not-started", Warning, "`planned` work whose `start` is before today";
+    OwnerOverloaded => "owner-overloaded", Warning, "a person owns three or more open initiatives forecast to run at the same time; says how many and when";
 }
 
 impl fmt::Display for Code {

@@ -5,12 +5,13 @@ use std::fmt::Write;
 
 use crate::analysis::graph::Dependency;
 use crate::analysis::index::ItemId;
+use crate::analysis::load;
 use crate::analysis::risk::TOP_EXPOSURE;
 use crate::analysis::schedule::ScheduleState;
 use crate::analysis::schema;
 use crate::analysis::wording;
 use crate::analysis::workspace::FileId;
-use crate::analysis::{Analysis, Hover, SymbolAt};
+use crate::analysis::{Analysis, Hover, NaiveDate, SymbolAt};
 use crate::syntax::Kind;
 
 /// How many entries of a list a hover shows before it says how many more there are.
@@ -216,7 +217,13 @@ impl Analysis {
 
     fn team_lines(&self, team: ItemId, lines: &mut Lines) {
         let facts = self.facts.of(team);
-        lines.add_opt("Lead", facts.item("lead").map(|p| self.person_label(p)));
+        lines.add(
+            "Lead",
+            facts.item("lead").map_or_else(
+                || "none: name one with `lead:`".to_string(),
+                |p| self.person_label(p),
+            ),
+        );
         let members: Vec<String> = self
             .team_members(team)
             .iter()
@@ -262,13 +269,38 @@ impl Analysis {
         if !owned.is_empty() {
             lines.add("Owns", String::new());
             for &item in owned.iter().take(MAX_LISTED) {
-                lines.sub(format!(
-                    "{} {}",
-                    self.item(item).kind,
-                    self.label_with_status(item)
-                ));
+                let mut text = format!("{} {}", self.item(item).kind, self.label_with_status(item));
+                if let Some(ScheduleState::Scheduled(s)) = self.schedule(item) {
+                    if self.item(item).kind == Kind::Milestone {
+                        write!(text, ", on {}", s.end).unwrap();
+                    } else {
+                        write!(text, ", {} to {}", s.start, s.end).unwrap();
+                    }
+                    if let Some(late) = s.slack.filter(|slack| *slack < 0) {
+                        write!(text, ", {} late", days_text(-late)).unwrap();
+                    }
+                }
+                lines.sub(text);
             }
             lines.more(owned.len());
+        }
+        let graph = &self.computed.graph;
+        if let Some(peak) = load::peak(owned, graph, &self.computed.forecast) {
+            let names: Vec<String> = peak
+                .items
+                .iter()
+                .map(|&i| format!("`{}`", self.item(i).name))
+                .collect();
+            lines.add(
+                "At once",
+                format!(
+                    "{} open initiatives from {} to {}: {}",
+                    peak.items.len(),
+                    peak.from,
+                    peak.to,
+                    listing(names, ", ")
+                ),
+            );
         }
     }
 
@@ -327,6 +359,7 @@ impl Analysis {
         match self.schedule(item) {
             Some(ScheduleState::Scheduled(s)) => {
                 lines.add("Forecast", format!("{}, {}", s.end, wording::standing(s)));
+                self.replan_line(item, lines);
             }
             Some(ScheduleState::Unscheduled { reason }) => {
                 lines.add("Forecast", format!("unscheduled: {reason}"))
@@ -358,7 +391,56 @@ impl Analysis {
             lines.add(heading, names.join(" → "));
         }
         self.dependency_lines(item, "Requires", lines);
+        self.chase_lines(item, date, lines);
         self.exposure_lines(item, lines);
+    }
+
+    /// Who to chase for a milestone: its requirements that end after its date, with their
+    /// owners, and blocked work anywhere upstream.
+    fn chase_lines(&self, item: ItemId, date: Option<NaiveDate>, lines: &mut Lines) {
+        let owner = |i: ItemId| {
+            self.facts
+                .of(i)
+                .item("owner")
+                .map_or_else(|| "no owner".to_string(), |p| self.person_label(p))
+        };
+        let late: Vec<String> = self
+            .dependencies(item)
+            .filter(|d| self.status(d.dependency) != Some("cancelled"))
+            .filter_map(|d| {
+                let (_, end) = self.computed.forecast.dates(d.dependency)?;
+                let ready = end + chrono::Days::new(d.lag_days.max(0) as u64);
+                let late = (ready - date?).num_days();
+                (late > 0).then(|| {
+                    format!(
+                        "{}, ends {end}, {} late: {}",
+                        self.label(d.dependency),
+                        days_text(late),
+                        owner(d.dependency)
+                    )
+                })
+            })
+            .collect();
+        if !late.is_empty() {
+            lines.add("Late", String::new());
+            for text in late.iter().take(MAX_LISTED) {
+                lines.sub(text.clone());
+            }
+            lines.more(late.len());
+        }
+        let blocked: Vec<String> = self
+            .upstream(item)
+            .into_iter()
+            .filter(|&i| self.status(i) == Some("blocked"))
+            .map(|i| format!("{}: {}", self.label(i), owner(i)))
+            .collect();
+        if !blocked.is_empty() {
+            lines.add("Blocked upstream", String::new());
+            for text in blocked.iter().take(MAX_LISTED) {
+                lines.sub(text.clone());
+            }
+            lines.more(blocked.len());
+        }
     }
 
     fn risk_lines(&self, risk: ItemId, lines: &mut Lines) {
@@ -399,9 +481,20 @@ impl Analysis {
                 .text("mitigation")
                 .map_or_else(|| "none yet".to_string(), escape),
         );
+        let live = matches!(self.status(risk).unwrap_or("open"), "open" | "mitigating");
+        let today = self.options.today;
         lines.add_opt(
             "Review",
-            facts.date("review").map(|(date, _)| date.to_string()),
+            facts.date("review").map(|(date, _)| {
+                if live && date < today {
+                    format!(
+                        "{date}, **overdue** by {}",
+                        days_text((today - date).num_days())
+                    )
+                } else {
+                    date.to_string()
+                }
+            }),
         );
     }
 
@@ -420,11 +513,22 @@ impl Analysis {
                         wording::standing(s)
                     ),
                 );
+                self.replan_line(item, lines);
             }
             Some(ScheduleState::Unscheduled { reason }) => {
                 lines.add("Forecast", format!("unscheduled: {reason}"))
             }
             None => {}
+        }
+    }
+
+    /// How today moved the forecast away from the plan, when it did.
+    fn replan_line(&self, item: ItemId, lines: &mut Lines) {
+        if let Some(replan) = self.computed.forecast.replan(item) {
+            lines.add(
+                "From today",
+                format!("{replan}; today is {}", self.options.today),
+            );
         }
     }
 
@@ -664,5 +768,57 @@ mod tests {
     #[test]
     fn user_text_cannot_format_the_hover() {
         assert_eq!(escape("a_b *c* `d`"), "a\\_b \\*c\\* \\`d\\`");
+    }
+
+    #[test]
+    fn a_status_meeting_hears_who_to_chase_and_what_today_moved() {
+        // Today is 2027-01-01.
+        let text = "team apps \"Apps\" { members: @kim }\n\
+            person kim \"Kim Ng\" { team: apps }\n\
+            initiative a { owner: @kim status: in_progress start: 2026-12-01 duration: 40d progress: 25% }\n\
+            initiative b { owner: @kim status: blocked start: 2026-12-20 duration: 1w }\n\
+            initiative c { owner: @kim start: 2026-12-28 duration: 1w }\n\
+            milestone m { date: 2027-01-20 requires: a, c }\n\
+            initiative d { owner: @kim depends_on: b duration: 1w }\n\
+            milestone n { date: 2027-06-01 requires: d }\n\
+            risk r { owner: @kim likelihood: 1 impact: 1 review: 2026-12-25 }\n";
+        let a = analysis(text);
+        let team = hover_at(&a, text, "apps").markdown;
+        assert!(
+            team.contains("**Lead:** none: name one with `lead:`"),
+            "{team}"
+        );
+        let work = hover_at(&a, text, "a {").markdown;
+        assert!(
+            work.contains(
+                "**From today:** 25% done, so 30 days left from today; today is 2027-01-01"
+            ),
+            "{work}"
+        );
+        let late = hover_at(&a, text, "c {").markdown;
+        assert!(
+            late.contains("it was due to start 2026-12-28 and has not started"),
+            "{late}"
+        );
+        let milestone = hover_at(&a, text, "m {").markdown;
+        assert!(
+            milestone.contains("`a`, in progress), ends 2027-01-30, 10 days late: Kim Ng (`@kim`)")
+                || milestone.contains("ends 2027-01-30, 10 days late: Kim Ng"),
+            "{milestone}"
+        );
+        let upstream = hover_at(&a, text, "n {").markdown;
+        assert!(upstream.contains("**Blocked upstream:**"), "{upstream}");
+        assert!(upstream.contains("`b`"), "{upstream}");
+        let person = hover_at(&a, text, "kim \"").markdown;
+        assert!(
+            person.contains("`a` (in progress), 2026-12-01 to 2027-01-30, 10 days late"),
+            "{person}"
+        );
+        assert!(
+            person.contains("**At once:** 3 open initiatives from 2027-01-01 to 2027-01-07"),
+            "{person}"
+        );
+        let risk = hover_at(&a, text, "r {").markdown;
+        assert!(risk.contains("2026-12-25, **overdue** by 7 days"), "{risk}");
     }
 }

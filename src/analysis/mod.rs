@@ -10,6 +10,7 @@ pub mod facts;
 pub mod graph;
 pub mod hover;
 pub mod index;
+pub mod load;
 pub mod queries;
 pub mod rename;
 pub mod risk;
@@ -121,6 +122,7 @@ impl Computed {
     fn compute(
         index: &Index,
         facts: &Facts,
+        today: NaiveDate,
         reuse: Reuse,
         cancelled: &dyn Fn() -> bool,
     ) -> Option<Computed> {
@@ -131,7 +133,7 @@ impl Computed {
         if cancelled() {
             return None;
         }
-        let forecast = schedule::Forecast::compute(index, facts, &graph);
+        let forecast = schedule::Forecast::compute(index, facts, &graph, today);
         if cancelled() {
             return None;
         }
@@ -149,6 +151,12 @@ impl Computed {
     }
 }
 
+/// An edit as [`Computed::update`] sees it: the files that changed and the facts before.
+struct FileEdit<'a> {
+    files: &'a [FileId],
+    old_facts: &'a Facts,
+}
+
 impl Computed {
     /// What `old` becomes after the items of `changed` files changed their values, the same
     /// items still defined: the graph patched, and the forecast and exposure passed again only
@@ -158,27 +166,23 @@ impl Computed {
         old: &Computed,
         index: &Index,
         facts: &Facts,
-        old_facts: &Facts,
-        changed: &[FileId],
+        edit: &FileEdit,
+        today: NaiveDate,
         reuse: Reuse,
         cancelled: &dyn Fn() -> bool,
     ) -> Option<(Computed, bool)> {
+        let (changed, old_facts) = (edit.files, edit.old_facts);
         let graph_alike = reuse.graph.is_some();
         let graph = match reuse.graph {
             Some(graph) => Some(graph),
             None => old.graph.update(index, facts, changed).map(Arc::new),
         };
         let Some(graph) = graph else {
-            return Computed::compute(
-                index,
-                facts,
-                Reuse {
-                    graph: None,
-                    ..reuse
-                },
-                cancelled,
-            )
-            .map(|c| (c, false));
+            let reuse = Reuse {
+                graph: None,
+                ..reuse
+            };
+            return Computed::compute(index, facts, today, reuse, cancelled).map(|c| (c, false));
         };
         if cancelled() {
             return None;
@@ -186,7 +190,7 @@ impl Computed {
         let old_graph = if graph_alike { &graph } else { &old.graph };
         let forecast = old
             .forecast
-            .update(index, facts, &graph, old_graph, changed);
+            .update(index, facts, &graph, old_graph, changed, today);
         if cancelled() {
             return None;
         }
@@ -295,6 +299,7 @@ pub fn analyze_unless(
     let computed = Arc::new(Computed::compute(
         &index,
         &facts,
+        options.today,
         Reuse::default(),
         cancelled,
     )?);
@@ -362,11 +367,11 @@ fn diagnose_global(
         graph,
         forecast,
         risk,
-        ..
+        relations,
     } = computed;
     let mut found = graph.diagnostics(workspace, index, facts);
     found.extend(schedule_checks::diagnostics(
-        workspace, index, facts, graph, forecast, today, only,
+        workspace, index, facts, graph, forecast, relations, today, only,
     ));
     found.extend(risk.diagnostics(index, facts));
     by_file(found, workspace.files().len(), only)
@@ -483,21 +488,30 @@ impl Analysis {
                 graph: graph_alike.then(|| self.computed.graph.clone()),
                 relations: relations_alike.then(|| self.computed.relations.clone()),
             };
+            let edit = FileEdit {
+                files: &changed,
+                old_facts: &self.facts,
+            };
             let (computed, patched) = Computed::update(
                 &self.computed,
                 &index,
                 &facts,
-                &self.facts,
-                &changed,
+                &edit,
+                options.today,
                 reuse,
                 cancelled,
             )?;
-            let redo = if patched {
+            // Who owns what feeds a person's overlapping work: new relations redo every file.
+            let redo = if patched && relations_alike {
                 // The files of what moved and of what depends on it, and the program's (its
                 // end's warning counts every item).
                 let mut redo = touched.clone();
                 for item in computed.moved_items(&self.computed, &index) {
                     redo.insert(index.item(item).file);
+                    // An owner's warning counts the owned work at the same time.
+                    if let Some(owner) = facts.of(item).item("owner") {
+                        redo.insert(index.item(owner).file);
+                    }
                     for (_, d) in computed.graph.downstream(item) {
                         redo.insert(d.file);
                     }

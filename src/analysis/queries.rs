@@ -79,6 +79,11 @@ impl Relations {
         }
         r
     }
+
+    /// What `person` is the `owner` of, in workspace order.
+    pub fn owned(&self, person: ItemId) -> &[ItemId] {
+        &self.owned[person.0]
+    }
 }
 
 impl Analysis {

@@ -169,6 +169,61 @@ impl Unknown {
     }
 }
 
+/// How today moved an open item's forecast away from its plan, for the hover.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Replan {
+    /// `planned` work (or blocked work with no progress) whose start had passed starts today.
+    StartPushed { planned: NaiveDate },
+    /// Work under way: the days left follow `progress`, counted from today.
+    Remaining { progress: i64, days: i64 },
+    /// Work under way with no `progress`, due before today: it ends today at the earliest.
+    EndPushed { planned: NaiveDate },
+    /// An open milestone whose day had passed happens today at the earliest.
+    MilestonePushed { planned: NaiveDate },
+}
+
+impl fmt::Display for Replan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Replan::StartPushed { planned } => write!(
+                f,
+                "starts today at the earliest: it was due to start {planned} and has not started"
+            ),
+            Replan::Remaining { progress, days } => write!(
+                f,
+                "{progress}% done, so {} left from today",
+                day_count(*days)
+            ),
+            Replan::EndPushed { planned } => write!(
+                f,
+                "ends today at the earliest: it was due to end {planned} and is not done"
+            ),
+            Replan::MilestonePushed { planned } => write!(
+                f,
+                "today at the earliest: it was due {planned} and is not done"
+            ),
+        }
+    }
+}
+
+/// "1 day", "6 days".
+fn day_count(n: i64) -> String {
+    if n.abs() == 1 {
+        format!("{n} day")
+    } else {
+        format!("{n} days")
+    }
+}
+
+/// Whether an initiative counts as under way: it keeps the day it started, and the days it has
+/// left follow its progress. Blocked work is under way once it reports progress.
+pub fn is_under_way(status: &str, progress: Option<i64>) -> bool {
+    status == "in_progress" || (status == "blocked" && progress.is_some())
+}
+
+/// A forecast first and last day, and how today moved them.
+type Dated = (NaiveDate, NaiveDate, Option<Replan>);
+
 /// The critical-path forecast of every initiative and milestone.
 #[derive(Clone, Debug, Default)]
 pub struct Forecast {
@@ -195,7 +250,11 @@ pub struct Forecast {
     extents: Vec<Option<Extent>>,
     /// By item: a closed item whose own fields fix its dates, which the forecast keeps.
     pinned: Vec<bool>,
+    /// By item: how today moved an open item away from its plan.
+    replans: Vec<Option<Replan>>,
     program: Option<ProgramDates>,
+    /// Open work never ends before today; the analysis gets it from `Options`.
+    today: NaiveDate,
 }
 
 /// The program's dates, read from the first program.
@@ -216,7 +275,12 @@ fn is_scheduled_kind(kind: Kind) -> bool {
 
 impl Forecast {
     /// Runs the forward pass, the backward pass and the critical paths, in topological order.
-    pub fn compute(index: &Index, facts: &Facts, graph: &DependencyGraph) -> Forecast {
+    pub fn compute(
+        index: &Index,
+        facts: &Facts,
+        graph: &DependencyGraph,
+        today: NaiveDate,
+    ) -> Forecast {
         let count = index.len();
         let mut forecast = Forecast {
             states: vec![None; count],
@@ -230,7 +294,9 @@ impl Forecast {
             live: Vec::new(),
             extents: vec![None; count],
             pinned: vec![false; count],
+            replans: vec![None; count],
             program: program_dates(index, facts),
+            today,
         };
         for item in (0..count).map(ItemId) {
             forecast.read_item(item, index, facts, graph);
@@ -257,10 +323,14 @@ impl Forecast {
         graph: &DependencyGraph,
         old_graph: &DependencyGraph,
         files: &[crate::analysis::FileId],
+        today: NaiveDate,
     ) -> Forecast {
         let count = index.len();
-        if program_dates(index, facts) != self.program || count != self.states.len() {
-            return Forecast::compute(index, facts, graph);
+        if program_dates(index, facts) != self.program
+            || count != self.states.len()
+            || today != self.today
+        {
+            return Forecast::compute(index, facts, graph, today);
         }
         let mut forecast = self.clone();
         let mut forward = vec![false; count];
@@ -445,21 +515,23 @@ impl Forecast {
                     "part of a dependency cycle",
                 ))
             } else if kind == Kind::Initiative {
-                self.forward_initiative(item, index, graph, &self.unknowns)
+                self.forward_initiative(item, index, facts, graph, &self.unknowns)
             } else {
                 self.forward_milestone(item, index, facts, graph, &self.unknowns)
             };
-            let (dates, unknown) = match result {
-                Ok(dates) => (Some(dates), None),
-                Err(unknown) => (None, Some(unknown)),
+            let (dates, replan, unknown) = match result {
+                Ok((start, end, replan)) => (Some((start, end)), replan, None),
+                Err(unknown) => (None, None, Some(unknown)),
             };
             if dates != self.dates[item.0]
                 || unknown != self.unknowns[item.0]
                 || blocked != self.blocked[item.0]
+                || replan != self.replans[item.0]
             {
                 self.dates[item.0] = dates;
                 self.unknowns[item.0] = unknown;
                 self.blocked[item.0] = blocked;
+                self.replans[item.0] = replan;
                 changed.push(item);
                 for (_, d) in graph.downstream(item) {
                     dirty[d.dependent.0] = true;
@@ -498,13 +570,17 @@ impl Forecast {
         Ok((earliest, any))
     }
 
+    /// An initiative's forecast: after its dependencies, then re-planned from today when it is
+    /// open: under-way work keeps its start and has its remaining days left from today; work not
+    /// started starts today at the earliest.
     fn forward_initiative(
         &self,
         item: ItemId,
         index: &Index,
+        facts: &Facts,
         graph: &DependencyGraph,
         unknowns: &[Option<Unknown>],
-    ) -> Result<(NaiveDate, NaiveDate), Unknown> {
+    ) -> Result<Dated, Unknown> {
         let (own_start, days) = match &self.extents[item.0] {
             Some(Extent::Known { start, days }) => (*start, *days),
             Some(Extent::Missing { reason, short }) => {
@@ -531,7 +607,45 @@ impl Forecast {
             )
         })?;
         let end = add_days(start, days - 1).ok_or_else(|| outside(item))?;
-        Ok((start, end))
+        let status = graph.status(item);
+        if self.pinned[item.0] || matches!(status, "done" | "cancelled") {
+            return Ok((start, end, None));
+        }
+        let today = self.today;
+        let progress = facts.of(item).percent("progress");
+        if is_under_way(status, progress) {
+            // Work under way started on its own start, whatever its dependencies say (the
+            // schedule-conflict says so); without one, its forecast start is all there is.
+            let start = own_start.unwrap_or(start);
+            let planned_end = add_days(start, days - 1).ok_or_else(|| outside(item))?;
+            if start >= today {
+                return Ok((start, planned_end, None));
+            }
+            return Ok(match progress {
+                Some(progress) => {
+                    let left = (days * (100 - progress.clamp(0, 100)) + 99) / 100;
+                    let end = add_days(today, left.max(1) - 1).ok_or_else(|| outside(item))?;
+                    let replan = Replan::Remaining {
+                        progress,
+                        days: left,
+                    };
+                    (start, end, Some(replan))
+                }
+                None if planned_end < today => (
+                    start,
+                    today,
+                    Some(Replan::EndPushed {
+                        planned: planned_end,
+                    }),
+                ),
+                None => (start, planned_end, None),
+            });
+        }
+        if start >= today {
+            return Ok((start, end, None));
+        }
+        let end = add_days(today, days - 1).ok_or_else(|| outside(item))?;
+        Ok((today, end, Some(Replan::StartPushed { planned: start })))
     }
 
     fn forward_milestone(
@@ -541,7 +655,7 @@ impl Forecast {
         facts: &Facts,
         graph: &DependencyGraph,
         unknowns: &[Option<Unknown>],
-    ) -> Result<(NaiveDate, NaiveDate), Unknown> {
+    ) -> Result<Dated, Unknown> {
         let date = facts.of(item).date("date").map(|(d, _)| d);
         let day = if self.pinned[item.0] {
             date
@@ -550,7 +664,12 @@ impl Forecast {
             date.max(after)
         };
         let day = day.ok_or_else(|| Unknown::own(item, "no date: give `date`", "no date"))?;
-        Ok((day, day))
+        // An open milestone has not happened yet: today at the earliest.
+        if day < self.today && !graph.is_closed(item) {
+            let replan = Replan::MilestonePushed { planned: day };
+            return Ok((self.today, self.today, Some(replan)));
+        }
+        Ok((day, day, None))
     }
 
     /// Backward pass over the items marked in `dirty`, each after its dependents; an item whose
@@ -706,6 +825,16 @@ impl Forecast {
     /// The least-slack predecessor of an item, which its critical path follows back.
     pub fn predecessor(&self, item: ItemId) -> Option<ItemId> {
         self.predecessor[item.0]
+    }
+
+    /// How today moved an open item's forecast away from its plan, if it did.
+    pub fn replan(&self, item: ItemId) -> Option<Replan> {
+        self.replans[item.0]
+    }
+
+    /// The day the forecast counts as today.
+    pub fn today(&self) -> NaiveDate {
+        self.today
     }
 
     pub fn state(&self, item: ItemId) -> Option<&ScheduleState> {

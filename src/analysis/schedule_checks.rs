@@ -1,6 +1,6 @@
 //! The diagnostics of dates, forecast and status: inconsistent-dates, schedule-conflict,
 //! milestone-at-risk, program-end-at-risk, depends-on-cancelled, done-before-dependency,
-//! overdue, health-mismatch and blocked-upstream.
+//! overdue, health-mismatch, blocked-upstream, not-started, review-overdue and owner-overloaded.
 
 use chrono::NaiveDate;
 
@@ -8,7 +8,11 @@ use crate::analysis::diagnostic::{Code, Data, Diagnostic, Edit, Fix};
 use crate::analysis::facts::Facts;
 use crate::analysis::graph::{removal, spell_chain, DependencyGraph};
 use crate::analysis::index::{Index, ItemId};
-use crate::analysis::schedule::{add_days, days_between, Extent, Forecast, ProgramDates};
+use crate::analysis::load::{self, OVERLOAD};
+use crate::analysis::queries::Relations;
+use crate::analysis::schedule::{
+    add_days, days_between, is_under_way, Extent, Forecast, ProgramDates,
+};
 use crate::analysis::wording::{self, days};
 use crate::analysis::workspace::Workspace;
 use crate::analysis::FileSet;
@@ -21,10 +25,12 @@ struct Context<'a> {
     facts: &'a Facts,
     graph: &'a DependencyGraph,
     forecast: &'a Forecast,
+    relations: &'a Relations,
     today: NaiveDate,
     only: &'a FileSet,
 }
 
+#[allow(clippy::too_many_arguments)] // what the checks read, each shared with other passes
 /// Every schedule and status diagnostic of the items of the files in `only`, in no particular
 /// order (the caller sorts; a few may lie in other files, and the caller leaves them out).
 pub fn diagnostics(
@@ -33,6 +39,7 @@ pub fn diagnostics(
     facts: &Facts,
     graph: &DependencyGraph,
     forecast: &Forecast,
+    relations: &Relations,
     today: NaiveDate,
     only: &FileSet,
 ) -> Vec<Diagnostic> {
@@ -42,6 +49,7 @@ pub fn diagnostics(
         facts,
         graph,
         forecast,
+        relations,
         today,
         only,
     };
@@ -53,11 +61,14 @@ pub fn diagnostics(
                 cx.inconsistent_dates(item, &mut out);
                 cx.schedule_conflict(item, &mut out);
                 cx.overdue_initiative(item, &mut out);
+                cx.not_started(item, &mut out);
             }
             Kind::Milestone => {
                 cx.milestone_at_risk(item, &mut out);
                 cx.overdue_milestone(item, &mut out);
             }
+            Kind::Risk => cx.review_overdue(item, &mut out),
+            Kind::Person => cx.owner_overloaded(item, &mut out),
             _ => {}
         }
     }
@@ -214,7 +225,17 @@ impl Context<'_> {
             return;
         };
         let later = days_between(*own_start, allowed);
-        let message = if word == "start" {
+        let under_way =
+            is_under_way(self.graph.status(item), f.percent("progress")) && *own_start < self.today;
+        let message = if under_way {
+            format!(
+                "`{}` started {own_start}, before `{}` is forecast to end {end}{}: it started before its dependency ended, {} early; the forecast keeps its start",
+                self.name(item),
+                self.name(binding),
+                lag_words(lag),
+                days(later)
+            )
+        } else if word == "start" {
             format!(
                 "`{}` is set to start {own_start}, but `{}` is forecast to end {end}{}: it can start {allowed} at the earliest, {} later",
                 self.name(item),
@@ -277,6 +298,22 @@ impl Context<'_> {
         if forecast <= date {
             return;
         }
+        // The requirements that end too late, latest first. Without one, only today pushed the
+        // forecast: the milestone is `overdue`, not at risk from its work.
+        let mut late: Vec<(NaiveDate, ItemId, i64, NaiveDate)> = Vec::new();
+        for (e, r) in self.graph.upstream(item) {
+            if !self.forecast.is_live(e) {
+                continue;
+            }
+            if let Some((_, end)) = self.forecast.dates(r.dependency) {
+                if let Some(needed) = add_days(end, r.lag_days).filter(|n| *n > date) {
+                    late.push((needed, r.dependency, r.lag_days, end));
+                }
+            }
+        }
+        if late.is_empty() {
+            return;
+        }
         let slip = days_between(date, forecast);
         let path: Vec<String> = self
             .forecast
@@ -301,18 +338,6 @@ impl Context<'_> {
             critical_path: Some(path),
             ..Data::default()
         });
-        // The requirements that end too late, latest first.
-        let mut late: Vec<(NaiveDate, ItemId, i64, NaiveDate)> = Vec::new();
-        for (e, r) in self.graph.upstream(item) {
-            if !self.forecast.is_live(e) {
-                continue;
-            }
-            if let Some((_, end)) = self.forecast.dates(r.dependency) {
-                if let Some(needed) = add_days(end, r.lag_days).filter(|n| *n > date) {
-                    late.push((needed, r.dependency, r.lag_days, end));
-                }
-            }
-        }
         late.sort_by_key(|(needed, id, ..)| (std::cmp::Reverse(*needed), *id));
         for (_, dependency, lag, end) in late {
             let text = format!(
@@ -456,6 +481,122 @@ impl Context<'_> {
         }
     }
 
+    /// The end an open initiative's own fields give: its `end`, or `start` plus `duration`.
+    fn due_end(&self, item: ItemId) -> Option<NaiveDate> {
+        let f = self.facts.of(item);
+        match (f.date("end"), f.date("start"), f.days("duration")) {
+            (Some((end, _)), ..) => Some(end),
+            (None, Some((start, _)), Some((length, _))) => add_days(start, length - 1),
+            _ => None,
+        }
+    }
+
+    /// `planned` work whose written start is before today: it has not started when it should
+    /// have, and the forecast starts it today.
+    fn not_started(&self, item: ItemId, out: &mut Vec<Diagnostic>) {
+        if self.graph.status(item) != "planned" {
+            return;
+        }
+        let f = self.facts.of(item);
+        let Some((start, span)) = f.date("start").filter(|(s, _)| *s < self.today) else {
+            return;
+        };
+        let today = self.today;
+        let file = self.index.item(item).file;
+        let forecast_end = self
+            .forecast
+            .dates(item)
+            .map(|(_, end)| format!(", to end {end}"))
+            .unwrap_or_default();
+        let mut d = self.at(
+            item,
+            span,
+            Code::NotStarted,
+            format!(
+                "`{}` was due to start {start}, before today ({today}), and is still planned: it is forecast from today{forecast_end}; start it, or move its start",
+                self.name(item)
+            ),
+        );
+        if let Some((_, status_span)) = f.values("status").first() {
+            d = d.with_fix(Fix {
+                title: "Set status to in_progress".into(),
+                edits: vec![Edit {
+                    file,
+                    span: *status_span,
+                    new_text: "in_progress".into(),
+                }],
+            });
+        }
+        if !f.has("end") {
+            d = d.with_fix(Fix {
+                title: format!("Move start to today, {today}"),
+                edits: vec![Edit {
+                    file,
+                    span,
+                    new_text: today.to_string(),
+                }],
+            });
+        }
+        out.push(d);
+    }
+
+    /// A live risk whose `review` date has passed.
+    fn review_overdue(&self, risk: ItemId, out: &mut Vec<Diagnostic>) {
+        let f = self.facts.of(risk);
+        if !matches!(f.word("status").unwrap_or("open"), "open" | "mitigating") {
+            return;
+        }
+        let Some((review, span)) = f.date("review").filter(|(r, _)| *r < self.today) else {
+            return;
+        };
+        out.push(self.at(
+            risk,
+            span,
+            Code::ReviewOverdue,
+            format!(
+                "the review of risk `{}` was due {review}, {} before today ({}); review it and set the next `review` date",
+                self.name(risk),
+                days(days_between(review, self.today)),
+                self.today
+            ),
+        ));
+    }
+
+    /// A person who owns `OVERLOAD` or more open initiatives forecast to run at once.
+    fn owner_overloaded(&self, person: ItemId, out: &mut Vec<Diagnostic>) {
+        let Some(peak) = load::peak(self.relations.owned(person), self.graph, self.forecast)
+            .filter(|p| p.items.len() >= OVERLOAD)
+        else {
+            return;
+        };
+        let names: Vec<String> = peak
+            .items
+            .iter()
+            .map(|&i| format!("`{}`", self.name(i)))
+            .collect();
+        let info = self.index.item(person);
+        let mut d = self.at(
+            person,
+            info.name_span,
+            Code::OwnerOverloaded,
+            format!(
+                "`@{}` owns {} open initiatives that run at the same time, from {} to {}: {}; hand one over or move one",
+                info.name,
+                peak.items.len(),
+                peak.from,
+                peak.to,
+                names.join(", ")
+            ),
+        );
+        for &i in &peak.items {
+            if let Some((start, end)) = self.forecast.dates(i) {
+                let text = format!("`{}` is forecast from {start} to {end}", self.name(i));
+                d = self.related_id(d, i, text);
+            }
+        }
+        out.push(d);
+    }
+
     /// depends-on-cancelled and done-before-dependency, on each reference.
     fn reference_checks(&self, out: &mut Vec<Diagnostic>) {
         let written = self.only.files().flat_map(|file| self.index.items_in(file));
@@ -517,13 +658,21 @@ impl Context<'_> {
             {
                 continue;
             }
-            for (e, d) in self.graph.upstream(item) {
-                if !self.forecast.is_live(e) {
-                    continue;
-                }
-                let Some((_, blocked)) = self.forecast.nearest_blocked(d.dependency) else {
-                    continue;
-                };
+            // Once per item: through the reference that reaches the nearest blocked item (the
+            // first in text order on a tie); the other references to blocked work are related.
+            let reaching: Vec<(usize, usize, ItemId)> = self
+                .graph
+                .upstream(item)
+                .filter(|(e, _)| self.forecast.is_live(*e))
+                .filter_map(|(e, d)| {
+                    self.forecast
+                        .nearest_blocked(d.dependency)
+                        .map(|(n, b)| (n, e, b))
+                })
+                .collect();
+            let chosen = reaching.iter().min_by_key(|(n, e, _)| (*n, *e)).copied();
+            if let Some((_, edge, blocked)) = chosen {
+                let d = self.graph.dependency(edge);
                 let message = if blocked == d.dependency {
                     format!(
                         "`{}` waits for `{}`, which is blocked",
@@ -538,11 +687,26 @@ impl Context<'_> {
                         self.name(blocked)
                     )
                 };
-                let hint =
+                let mut hint =
                     Diagnostic::new(Code::BlockedUpstream, d.file, d.span(self.facts), message);
-                out.push(self.related_status(hint, blocked));
+                hint = self.related_status(hint, blocked);
+                for &(_, other, other_blocked) in &reaching {
+                    if other != edge {
+                        let o = self.graph.dependency(other);
+                        hint = hint.with_related(
+                            o.file,
+                            o.span(self.facts),
+                            format!(
+                                "`{}` also waits for blocked `{}` here",
+                                self.name(item),
+                                self.name(other_blocked)
+                            ),
+                        );
+                    }
+                }
+                out.push(hint);
             }
-            self.health_mismatch(item, self.forecast.upstream_blocked(item, self.graph), out);
+            self.health_mismatch(item, chosen.map(|(n, _, b)| (n, b)), out);
         }
     }
 
@@ -566,6 +730,12 @@ impl Context<'_> {
         let mut related: Vec<(ItemId, bool)> = Vec::new();
         if self.graph.status(item) == "blocked" {
             reasons.push(format!("`{}` is blocked", self.name(item)));
+        }
+        if let Some(end) = self.due_end(item).filter(|end| *end < self.today) {
+            reasons.push(format!(
+                "it was due to end {end}, before today ({})",
+                self.today
+            ));
         }
         if let Some(slack) = self.forecast.slack(item).filter(|s| *s < 0) {
             let against = match self.forecast.commitment(item) {

@@ -29,6 +29,7 @@ pub fn check(
         index,
         facts,
         program_owner: index.program().and_then(|p| facts.of(p).item("owner")),
+        has_teams: index.iter().any(|(_, info)| info.kind == Kind::Team),
     };
     for file in only.files() {
         for issue in &facts.file(file).issues {
@@ -42,6 +43,7 @@ pub fn check(
             checker.fields(info, item, diagnostics);
             checker.required_fields(id, info, item, diagnostics);
             checker.owner(id, info, item, diagnostics);
+            checker.accountability(id, info, item, diagnostics);
         }
     }
 }
@@ -52,6 +54,8 @@ struct Checker<'a> {
     facts: &'a Facts,
     /// The owner of the workspace's program, who owns what nobody else does.
     program_owner: Option<ItemId>,
+    /// Whether the workspace defines a team: only then must every initiative name one.
+    has_teams: bool,
 }
 
 impl Checker<'_> {
@@ -341,6 +345,98 @@ impl Checker<'_> {
         diagnostics.push(
             Diagnostic::new(Code::MissingOwner, info.file, info.name_span, message).with_fix(fix),
         );
+    }
+
+    /// What a program manager chases: a team without a lead, work without a team (once the
+    /// workspace has teams), a milestone without an owner, a live risk that cannot be scored.
+    fn accountability(
+        &self,
+        id: ItemId,
+        info: &ItemInfo,
+        item: &Item,
+        diagnostics: &mut Vec<Diagnostic>,
+    ) {
+        let f = self.facts.of(id);
+        let text = self.text(info.file);
+        let add = |field: String| Fix {
+            title: format!("Add `{field}`"),
+            edits: vec![add_field(text, info.file, item, &field)],
+        };
+        let name = &info.name;
+        match info.kind {
+            Kind::Team if !f.has("lead") && !misspelled(info.kind, item, "lead") => {
+                let message =
+                    format!("team `{name}` has no lead; name the person who answers for its work");
+                let mut d = Diagnostic::new(Code::MissingLead, info.file, info.name_span, message);
+                if let Some((member, _, _)) = f.items("members").next() {
+                    let member = &self.index.item(member).name;
+                    d = d.with_fix(Fix {
+                        title: format!("Add `lead: @{member}`, the first member"),
+                        ..add(format!("lead: @{member}"))
+                    });
+                }
+                diagnostics.push(d);
+            }
+            Kind::Initiative
+                if self.has_teams && !f.has("team") && !misspelled(info.kind, item, "team") =>
+            {
+                let message =
+                    format!("initiative `{name}` has no team; name the team that does the work");
+                let mut d = Diagnostic::new(Code::MissingTeam, info.file, info.name_span, message);
+                let owner = f.item("owner");
+                if let Some((owner, team)) =
+                    owner.and_then(|o| Some((o, self.facts.of(o).item("team")?)))
+                {
+                    let team = &self.index.item(team).name;
+                    d = d.with_fix(Fix {
+                        title: format!(
+                            "Add `team: {team}`, the team of `@{}`",
+                            self.index.item(owner).name
+                        ),
+                        ..add(format!("team: {team}"))
+                    });
+                }
+                diagnostics.push(d);
+            }
+            Kind::Milestone if !f.has("owner") && !misspelled(info.kind, item, "owner") => {
+                let message = format!(
+                    "milestone `{name}` has no owner; name the person accountable for the date"
+                );
+                let (owner, why) = self.default_owner(Some(id));
+                diagnostics.push(
+                    Diagnostic::new(Code::UnownedMilestone, info.file, info.name_span, message)
+                        .with_fix(Fix {
+                            title: format!("Add `owner: @{owner}`{why}"),
+                            ..add(format!("owner: @{owner}"))
+                        }),
+                );
+            }
+            Kind::Risk if matches!(f.word("status").unwrap_or("open"), "open" | "mitigating") => {
+                let missing: Vec<&str> = ["likelihood", "impact"]
+                    .into_iter()
+                    .filter(|key| !f.has(key) && !misspelled(info.kind, item, key))
+                    .collect();
+                if missing.is_empty() {
+                    return;
+                }
+                let message = format!(
+                    "risk `{name}` has no {}, so it has no score; give {}",
+                    missing.join(" and no "),
+                    missing
+                        .iter()
+                        .map(|key| format!("`{key}:` `very_low` to `very_high`, or 1 to 5"))
+                        .collect::<Vec<_>>()
+                        .join(", and ")
+                );
+                diagnostics.push(Diagnostic::new(
+                    Code::UnscoredRisk,
+                    info.file,
+                    info.name_span,
+                    message,
+                ));
+            }
+            _ => {}
+        }
     }
 
     /// Who should own an item, for a fix: the lead of its team, else the program owner, else a

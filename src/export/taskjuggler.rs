@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use crate::analysis::schedule::{add_days, Extent};
+use crate::analysis::schedule::{add_days, days_between, is_under_way, Extent, Replan};
 use crate::analysis::{Analysis, ItemId, NaiveDate, ScheduleState};
 use crate::syntax::Kind;
 
@@ -43,6 +43,11 @@ pub struct TaskInputs {
 /// - A closed item that keeps its dates gets a fixed `start` and no dependencies; `done` work
 ///   is `complete 100`.
 /// - Work with neither its own start nor a dependency that counts starts on the program start.
+/// - The forecast from today: open work that has not started starts today at the earliest (a
+///   start of today, which TaskJuggler combines with the dependencies as above), and so does an
+///   open milestone; work under way keeps its own start whatever it depends on, and work whose
+///   remaining days follow its progress from today gets its forecast start and end as fixed
+///   dates (TaskJuggler would need bookings to know the work done).
 pub fn task_inputs(analysis: &Analysis, item: ItemId) -> Option<TaskInputs> {
     let Some(ScheduleState::Scheduled(_)) = analysis.schedule(item) else {
         return None;
@@ -82,13 +87,47 @@ pub fn task_inputs(analysis: &Analysis, item: ItemId) -> Option<TaskInputs> {
             Extent::Missing { .. } => return None,
         },
     };
-    Some(TaskInputs {
+    let mut inputs = TaskInputs {
         item,
         own_start,
         days,
         depends,
         done: graph.status(item) == "done",
-    })
+    };
+    replan_from_today(analysis, &mut inputs);
+    Some(inputs)
+}
+
+/// How the forecast from today moves an open item, in TaskJuggler's terms.
+fn replan_from_today(analysis: &Analysis, task: &mut TaskInputs) {
+    let forecast = analysis.forecast();
+    let item = task.item;
+    let status = analysis.dependency_graph().status(item);
+    if forecast.is_pinned(item) || matches!(status, "done" | "cancelled") {
+        return;
+    }
+    let today = forecast.today();
+    match forecast.replan(item) {
+        Some(Replan::Remaining { .. } | Replan::EndPushed { .. }) => {
+            if let Some((start, end)) = forecast.dates(item) {
+                task.own_start = Some(start);
+                task.days = Some(days_between(start, end) + 1);
+                task.depends.clear();
+            }
+            return;
+        }
+        Some(Replan::StartPushed { .. }) => task.own_start = Some(today),
+        Some(Replan::MilestonePushed { .. }) => task.own_start = add_days(today, 1),
+        None => {}
+    }
+    let progress = analysis.facts().of(item).percent("progress");
+    let own_start = matches!(
+        forecast.extent(item),
+        Some(Extent::Known { start: Some(_), .. })
+    );
+    if analysis.item(item).kind == Kind::Initiative && is_under_way(status, progress) && own_start {
+        task.depends.clear();
+    }
 }
 
 /// The TaskJuggler project of the whole forecast, with a CSV report of every task's dates

@@ -19,7 +19,7 @@ initiative tokens \"Card tokens\" {
 }
 
 milestone beta \"Public beta\" {
-  date: 2027-03-15
+  date: 2027-03-15 owner: @ana
   requires: tokens, vault
 }
 ";
