@@ -5,4 +5,5 @@ pub mod cli;
 pub mod generate;
 pub mod lsp;
 pub mod parallel;
+pub mod project;
 pub mod syntax;
