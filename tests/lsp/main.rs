@@ -6,5 +6,6 @@ mod background;
 mod documents;
 mod features;
 mod insights;
+mod projects;
 mod reliability;
 mod stdio;
