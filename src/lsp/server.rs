@@ -997,7 +997,7 @@ impl LanguageServer for Backend {
         self.read("textDocument/formatting", &params.text_document.uri, |s| {
             formatting::formatting(s, &params)
         })
-        .await
+        .await?
     }
 }
 
