@@ -11,7 +11,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 use crate::analysis::{Code, Severity};
 
@@ -58,7 +58,13 @@ impl ProjectConfig {
                         format!("{line}:{column}: ")
                     })
                     .unwrap_or_default();
-                let message = error.message().trim_end().to_string();
+                // One line: the crate's message may run over several.
+                let message = error
+                    .message()
+                    .trim()
+                    .lines()
+                    .collect::<Vec<_>>()
+                    .join("; ");
                 problems.push(format!("{place}{message}"));
                 return (config, problems);
             }
@@ -131,7 +137,8 @@ impl ProjectConfig {
                 problems.push(format!("exclude: {} is not a string", shown(pattern)));
                 continue;
             };
-            match Glob::new(pattern) {
+            // As in .gitignore: `*` stays inside one folder, `**` crosses folders.
+            match GlobBuilder::new(pattern).literal_separator(true).build() {
                 Ok(glob) => {
                     builder.add(glob);
                     self.exclude.push(pattern.to_string());
@@ -337,6 +344,7 @@ mod tests {
         );
         assert!(config.excludes(Path::new("drafts/a.plan")));
         assert!(config.excludes(Path::new("x.old.plan")));
+        assert!(!config.excludes(Path::new("sub/x.old.plan")));
         assert!(!config.excludes(Path::new("work.plan")));
         assert!(!config.separate);
         assert_eq!(
