@@ -152,26 +152,23 @@ impl State {
         }
     }
 
-    /// The inputs of one analysis, cheap to take: ropes and texts are shared, not copied.
+    /// The inputs of one analysis, cheap to take: ropes and texts are shared, not copied. Each
+    /// plan gets its files: the open buffers, and the files on disk that are not open.
     pub fn inputs(&mut self) -> Inputs {
-        let mut files: HashMap<Uri, FileInput> = HashMap::new();
-        let disk: Vec<(Uri, FileInput)> = self
-            .disk
-            .iter()
-            .map(|(key, document)| (key.clone(), FileInput::new(key.clone(), document)))
-            .collect();
-        files.extend(disk);
-        let open: Vec<(Uri, FileInput)> = self
-            .open
-            .iter()
-            .map(|(key, open)| {
-                (
+        let mut files: Vec<(Uri, FileInput)> =
+            Vec::with_capacity(self.disk.len() + self.open.len());
+        for (key, document) in &self.disk {
+            if !self.open.contains_key(key) {
+                files.push((
                     key.clone(),
-                    FileInput::new(open.uri.clone(), &open.document),
-                )
-            })
-            .collect();
-        files.extend(open);
+                    FileInput::new(key.clone(), key.clone(), document),
+                ));
+            }
+        }
+        for (key, open) in &self.open {
+            let input = FileInput::new(key.clone(), open.uri.clone(), &open.document);
+            files.push((key.clone(), input));
+        }
         let mut plans: BTreeMap<ProjectKey, Vec<FileInput>> = BTreeMap::new();
         for (key, file) in files {
             plans.entry(self.key_of(&key)).or_default().push(file);
@@ -194,6 +191,9 @@ impl State {
 }
 
 pub struct FileInput {
+    /// The normalized URI, the server's key for the file.
+    pub key: Uri,
+    /// As the client spells it.
     pub uri: Uri,
     pub rope: Rope,
     pub version: Option<i32>,
@@ -204,6 +204,7 @@ impl FileInput {
     /// Another handle on the same shared text and rope.
     fn share(&self) -> FileInput {
         FileInput {
+            key: self.key.clone(),
             uri: self.uri.clone(),
             rope: self.rope.clone(),
             version: self.version,
@@ -211,8 +212,9 @@ impl FileInput {
         }
     }
 
-    fn new(uri: Uri, document: &Document) -> FileInput {
+    fn new(key: Uri, uri: Uri, document: &Document) -> FileInput {
         FileInput {
+            key,
             source: SourceFile {
                 path: uri.as_str().to_string(),
                 text: document.text.clone(),
@@ -295,8 +297,8 @@ impl World {
                     )?)
                 }
             };
-            for view in &snapshot.files {
-                by_uri.insert(files::normalize(&view.uri), plans.len());
+            for key in snapshot.by_uri.keys() {
+                by_uri.insert(key.clone(), plans.len());
             }
             plans.push((key.clone(), snapshot));
         }
@@ -376,7 +378,7 @@ impl Snapshot {
         previous: Option<&Analysis>,
         cancelled: &dyn Fn() -> bool,
     ) -> Option<Snapshot> {
-        let mut views: HashMap<String, FileView> = HashMap::new();
+        let mut views: HashMap<String, (Uri, FileView)> = HashMap::new();
         let mut sources = Vec::new();
         let plan = inputs.plans.into_values().next().unwrap_or(PlanInputs {
             files: Vec::new(),
@@ -386,11 +388,14 @@ impl Snapshot {
         for input in plan.files {
             views.insert(
                 input.source.path.clone(),
-                FileView {
-                    uri: input.uri,
-                    rope: input.rope,
-                    version: input.version,
-                },
+                (
+                    input.key,
+                    FileView {
+                        uri: input.uri,
+                        rope: input.rope,
+                        version: input.version,
+                    },
+                ),
             );
             sources.push(input.source);
         }
@@ -398,10 +403,10 @@ impl Snapshot {
         let mut files = Vec::new();
         let mut by_uri = HashMap::new();
         for id in workspace.file_ids() {
-            let view = views
+            let (key, view) = views
                 .remove(&workspace.file(id).path)
                 .expect("every workspace file came from one input");
-            by_uri.insert(files::normalize(&view.uri), id);
+            by_uri.insert(key, id);
             files.push(view);
         }
         let today = settings.today.unwrap_or(clock_today);
@@ -435,7 +440,8 @@ impl Snapshot {
             && self.features == features
             && self.files.len() == inputs.len()
             && inputs.iter().all(|input| {
-                self.file(&input.uri).is_some_and(|file| {
+                // By the normalized key: normalizing again would touch the disk for every file.
+                self.by_uri.get(&input.key).is_some_and(|&file| {
                     self.files[file.0].version == input.version
                         && std::sync::Arc::ptr_eq(
                             &self.workspace.file(file).text,
