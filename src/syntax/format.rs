@@ -220,7 +220,10 @@ impl Printer<'_> {
                 let same_line = self.line_source.is_some_and(|start| {
                     let line_start = self.text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
                     self.text[line_start..start].trim().is_empty()
-                        && !has_line_break(&self.text[start..comment.start])
+                        && self
+                            .text
+                            .get(start..comment.start)
+                            .is_some_and(|between| !has_line_break(between))
                 });
                 self.trailing.push(Trailing {
                     at: self.out.len(),
