@@ -3,7 +3,7 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use planls::lsp::document::Document;
 use planls::lsp::position::{self, Encoding};
-use planls::lsp::state::{OpenDocument, Snapshot, State};
+use planls::lsp::state::{OpenDocument, State, World};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 
@@ -83,7 +83,7 @@ fn snapshot(c: &mut Criterion) {
     );
     let today = chrono::NaiveDate::from_ymd_opt(2027, 1, 4).unwrap();
     c.bench_function("snapshot and analysis of 2,000 items", |b| {
-        b.iter(|| Snapshot::build(state.inputs(), today))
+        b.iter(|| World::build(state.inputs(), today))
     });
 }
 

@@ -71,13 +71,18 @@ module.exports = grammar({
     _open_block: $ => seq('{', repeat($.field)),
 
     // A trailing comma parses (the lowering reports it), so that a kind word
-    // after it starts the next item instead of being taken as a value.
+    // after it starts the next item instead of being taken as a value. So does
+    // a missing comma before a value that cannot start a key (`@maria @bo`):
+    // the lowering reports it and the item's other fields are still read.
     field: $ => seq(
       field('key', $._key),
       ':',
       optional(seq(
         field('value', $._value),
-        repeat(seq(',', field('value', $._value))),
+        repeat(choice(
+          seq(',', field('value', $._value)),
+          field('value', $._unseparated_value),
+        )),
         optional(','),
       )),
     ),
@@ -85,19 +90,27 @@ module.exports = grammar({
     // Kind words are not reserved: `team:` is a key.
     _key: $ => choice($.identifier, ...KINDS.map(k => alias(k, $.identifier))),
 
-    _value: $ => choice(
-      $._string,
+    _value: $ => choice($._string, $._unseparated_value, $.reference),
+
+    // The values that cannot be taken for the next field's key (nor, unlike a
+    // string, for the rest of an unclosed `"""`).
+    _unseparated_value: $ => choice(
       $.date,
       $.duration,
       $.percent,
       $.integer,
+      $.malformed,
       $.person_reference,
-      $.reference,
     ),
 
+    // A lag after `-` parses too (the lowering says a lag is written with
+    // `+`), and so does a malformed lag, so the field stays whole.
     reference: $ => seq(
       field('name', $.identifier),
-      optional(seq('+', field('lag', $.duration))),
+      optional(seq(
+        field('sign', choice('+', '-')),
+        field('lag', choice($.duration, $.malformed)),
+      )),
     ),
 
     person_reference: $ => seq(
@@ -124,6 +137,11 @@ module.exports = grammar({
     duration: _ => token(/\d+[dw]/),
     percent: _ => token(/\d+%/),
     integer: _ => token(/\d+/),
+    // Anything else that starts with a digit: `1.5w`, `2m`, `2027/01/04`.
+    // Declared after the valid tokens, so that a token both match (`2w`) is
+    // theirs; the longer match wins (`1.5w` is not `1` then `.5w`). The
+    // lowering says what is wrong in the user's words.
+    malformed: _ => token(/\d[0-9A-Za-z_.\/:\-]*/),
 
     identifier: _ => NAME,
 

@@ -6,5 +6,6 @@ pub mod export;
 pub mod generate;
 pub mod lsp;
 pub mod parallel;
+pub mod project;
 pub mod report;
 pub mod syntax;

@@ -703,6 +703,7 @@ const RECOVERY_ERROR_LINES: &[(&str, &[u64])] = &[
     ("Date not written as YYYY-MM-DD", &[1]),
     // The unclosed block and the unclosed string start on the same line.
     ("Unclosed triple-quoted string", &[1]),
+    ("Natural mistakes stay inside their item", &[2, 3, 4, 7]),
 ];
 
 /// Every broken input of the grammar's corpus: `planls check` reports a syntax error on the

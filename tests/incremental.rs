@@ -208,6 +208,7 @@ struct ValueEdit {
 const STATUSES: &[&str] = &["planned", "in_progress", "blocked", "done", "cancelled"];
 const DURATIONS: &[&str] = &["1d", "3d", "2w", "6w", "20d"];
 const LAGS: &[&str] = &["", " + 2d", " + 1w", " + 30d"];
+const LEVELS: &[&str] = &["very_low", "medium", "high", "very_high", "2"];
 
 /// A generated program of 60 initiatives in 6 files: chains, fan-in and risks across files,
 /// with done, blocked and cancelled work, so that an edit reaches into other files.
@@ -245,7 +246,7 @@ fn apply_value_edit(analysis: &Analysis, file: planls::analysis::FileId, e: &Val
         .filter(|(_, i)| matches!(i.kind, Kind::Initiative | Kind::Milestone))
         .map(|(_, i)| i.name.as_str())
         .collect();
-    match e.kind % 4 {
+    match e.kind % 5 {
         0 | 1 => {
             let sites = analysis.index().references_in(file);
             let Some(site) = sites.get(e.at % sites.len().max(1)) else {
@@ -259,7 +260,7 @@ fn apply_value_edit(analysis: &Analysis, file: planls::analysis::FileId, e: &Val
             } else {
                 work[e.choice % work.len()].to_string()
             };
-            let lag = if e.kind % 4 == 1 && matches!(site.key.as_str(), "depends_on" | "requires") {
+            let lag = if e.kind % 5 == 1 && matches!(site.key.as_str(), "depends_on" | "requires") {
                 LAGS[e.choice % LAGS.len()]
             } else {
                 ""
@@ -268,6 +269,10 @@ fn apply_value_edit(analysis: &Analysis, file: planls::analysis::FileId, e: &Val
         }
         2 => match values_of(text, "status").get(e.at % 64) {
             Some(&span) => spliced(text, span, STATUSES[e.choice % STATUSES.len()]),
+            None => text.to_string(),
+        },
+        4 => match values_of(text, "likelihood").get(e.at % 64) {
+            Some(&span) => spliced(text, span, LEVELS[e.choice % LEVELS.len()]),
             None => text.to_string(),
         },
         _ => match values_of(text, "duration").get(e.at % 64) {
@@ -283,7 +288,7 @@ proptest! {
     #[test]
     fn value_edits_update_to_the_analysis_from_scratch(
         edits in prop::collection::vec(
-            (0..5usize, 0..4usize, 0..64usize, 0..64usize)
+            (0..5usize, 0..5usize, 0..64usize, 0..64usize)
                 .prop_map(|(file, kind, at, choice)| ValueEdit { file, kind, at, choice }),
             1..16,
         )

@@ -7,16 +7,16 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 44
-#define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 44
+#define STATE_COUNT 45
+#define LARGE_STATE_COUNT 5
+#define SYMBOL_COUNT 47
 #define ALIAS_COUNT 0
-#define TOKEN_COUNT 26
+#define TOKEN_COUNT 28
 #define EXTERNAL_TOKEN_COUNT 0
-#define FIELD_COUNT 7
+#define FIELD_COUNT 8
 #define MAX_ALIAS_SEQUENCE_LENGTH 5
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 17
+#define PRODUCTION_ID_COUNT 18
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -32,37 +32,40 @@ enum ts_symbol_identifiers {
   anon_sym_COLON = 10,
   anon_sym_COMMA = 11,
   anon_sym_PLUS = 12,
-  anon_sym_AT = 13,
-  aux_sym_person_reference_token1 = 14,
-  anon_sym_DQUOTE = 15,
-  anon_sym_DQUOTE2 = 16,
-  sym_string_content = 17,
-  sym_escape_sequence = 18,
-  sym_unterminated = 19,
-  sym_multiline_string = 20,
-  sym_date = 21,
-  sym_duration = 22,
-  sym_percent = 23,
-  sym_integer = 24,
-  sym_comment = 25,
-  sym_source_file = 26,
-  sym__closed_item = 27,
-  sym__open_item = 28,
-  sym__item_header = 29,
-  sym_kind = 30,
-  sym__closed_block = 31,
-  sym__open_block = 32,
-  sym_field = 33,
-  sym__key = 34,
-  sym__value = 35,
-  sym_reference = 36,
-  sym_person_reference = 37,
-  sym__string = 38,
-  sym_string = 39,
-  aux_sym_source_file_repeat1 = 40,
-  aux_sym_source_file_repeat2 = 41,
-  aux_sym_field_repeat1 = 42,
-  aux_sym_string_repeat1 = 43,
+  anon_sym_DASH = 13,
+  anon_sym_AT = 14,
+  aux_sym_person_reference_token1 = 15,
+  anon_sym_DQUOTE = 16,
+  anon_sym_DQUOTE2 = 17,
+  sym_string_content = 18,
+  sym_escape_sequence = 19,
+  sym_unterminated = 20,
+  sym_multiline_string = 21,
+  sym_date = 22,
+  sym_duration = 23,
+  sym_percent = 24,
+  sym_integer = 25,
+  sym_malformed = 26,
+  sym_comment = 27,
+  sym_source_file = 28,
+  sym__closed_item = 29,
+  sym__open_item = 30,
+  sym__item_header = 31,
+  sym_kind = 32,
+  sym__closed_block = 33,
+  sym__open_block = 34,
+  sym_field = 35,
+  sym__key = 36,
+  sym__value = 37,
+  sym__unseparated_value = 38,
+  sym_reference = 39,
+  sym_person_reference = 40,
+  sym__string = 41,
+  sym_string = 42,
+  aux_sym_source_file_repeat1 = 43,
+  aux_sym_source_file_repeat2 = 44,
+  aux_sym_field_repeat1 = 45,
+  aux_sym_string_repeat1 = 46,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -79,6 +82,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_COLON] = ":",
   [anon_sym_COMMA] = ",",
   [anon_sym_PLUS] = "+",
+  [anon_sym_DASH] = "-",
   [anon_sym_AT] = "@",
   [aux_sym_person_reference_token1] = "identifier",
   [anon_sym_DQUOTE] = "\"",
@@ -91,6 +95,7 @@ static const char * const ts_symbol_names[] = {
   [sym_duration] = "duration",
   [sym_percent] = "percent",
   [sym_integer] = "integer",
+  [sym_malformed] = "malformed",
   [sym_comment] = "comment",
   [sym_source_file] = "source_file",
   [sym__closed_item] = "item",
@@ -102,6 +107,7 @@ static const char * const ts_symbol_names[] = {
   [sym_field] = "field",
   [sym__key] = "_key",
   [sym__value] = "_value",
+  [sym__unseparated_value] = "_unseparated_value",
   [sym_reference] = "reference",
   [sym_person_reference] = "person_reference",
   [sym__string] = "_string",
@@ -126,6 +132,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_COLON] = anon_sym_COLON,
   [anon_sym_COMMA] = anon_sym_COMMA,
   [anon_sym_PLUS] = anon_sym_PLUS,
+  [anon_sym_DASH] = anon_sym_DASH,
   [anon_sym_AT] = anon_sym_AT,
   [aux_sym_person_reference_token1] = sym_identifier,
   [anon_sym_DQUOTE] = anon_sym_DQUOTE,
@@ -138,6 +145,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_duration] = sym_duration,
   [sym_percent] = sym_percent,
   [sym_integer] = sym_integer,
+  [sym_malformed] = sym_malformed,
   [sym_comment] = sym_comment,
   [sym_source_file] = sym_source_file,
   [sym__closed_item] = sym__closed_item,
@@ -149,6 +157,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_field] = sym_field,
   [sym__key] = sym__key,
   [sym__value] = sym__value,
+  [sym__unseparated_value] = sym__unseparated_value,
   [sym_reference] = sym_reference,
   [sym_person_reference] = sym_person_reference,
   [sym__string] = sym__string,
@@ -212,6 +221,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
+  [anon_sym_DASH] = {
+    .visible = true,
+    .named = false,
+  },
   [anon_sym_AT] = {
     .visible = true,
     .named = false,
@@ -260,6 +273,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [sym_malformed] = {
+    .visible = true,
+    .named = true,
+  },
   [sym_comment] = {
     .visible = true,
     .named = true,
@@ -304,6 +321,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = true,
   },
+  [sym__unseparated_value] = {
+    .visible = false,
+    .named = true,
+  },
   [sym_reference] = {
     .visible = true,
     .named = true,
@@ -344,8 +365,9 @@ enum ts_field_identifiers {
   field_kind = 3,
   field_lag = 4,
   field_name = 5,
-  field_title = 6,
-  field_value = 7,
+  field_sign = 6,
+  field_title = 7,
+  field_value = 8,
 };
 
 static const char * const ts_field_names[] = {
@@ -355,6 +377,7 @@ static const char * const ts_field_names[] = {
   [field_kind] = "kind",
   [field_lag] = "lag",
   [field_name] = "name",
+  [field_sign] = "sign",
   [field_title] = "title",
   [field_value] = "value",
 };
@@ -371,10 +394,11 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [10] = {.index = 20, .length = 1},
   [11] = {.index = 21, .length = 2},
   [12] = {.index = 23, .length = 1},
-  [13] = {.index = 24, .length = 3},
-  [14] = {.index = 27, .length = 2},
-  [15] = {.index = 29, .length = 1},
-  [16] = {.index = 30, .length = 2},
+  [13] = {.index = 24, .length = 1},
+  [14] = {.index = 25, .length = 3},
+  [15] = {.index = 28, .length = 3},
+  [16] = {.index = 31, .length = 1},
+  [17] = {.index = 32, .length = 2},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -414,15 +438,18 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
   [23] =
     {field_name, 1},
   [24] =
+    {field_value, 0},
+  [25] =
     {field_key, 0},
     {field_value, 2},
     {field_value, 3, .inherited = true},
-  [27] =
+  [28] =
     {field_lag, 2},
     {field_name, 0},
-  [29] =
+    {field_sign, 1},
+  [31] =
     {field_value, 1},
-  [30] =
+  [32] =
     {field_value, 0, .inherited = true},
     {field_value, 1, .inherited = true},
 };
@@ -483,6 +510,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [41] = 41,
   [42] = 42,
   [43] = 43,
+  [44] = 44,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -490,42 +518,43 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(17);
+      if (eof) ADVANCE(13);
       ADVANCE_MAP(
-        '"', 27,
-        '#', 42,
-        '+', 22,
-        ',', 21,
-        ':', 20,
-        '@', 23,
-        '\\', 14,
-        '{', 18,
-        '}', 19,
+        '"', 24,
+        '#', 46,
+        '+', 18,
+        ',', 17,
+        '-', 19,
+        ':', 16,
+        '@', 20,
+        '\\', 10,
+        '{', 14,
+        '}', 15,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(15);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(39);
+          lookahead == ' ') SKIP(11);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(36);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(41);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(45);
       END_STATE();
     case 1:
       ADVANCE_MAP(
-        '\n', 31,
+        '\n', 28,
         '\r', 2,
-        '"', 26,
-        '#', 29,
-        '\\', 14,
-        '\t', 28,
-        0x0b, 28,
-        '\f', 28,
-        ' ', 28,
+        '"', 23,
+        '#', 26,
+        '\\', 10,
+        '\t', 25,
+        0x0b, 25,
+        '\f', 25,
+        ' ', 25,
       );
-      if (lookahead != 0) ADVANCE(29);
+      if (lookahead != 0) ADVANCE(26);
       END_STATE();
     case 2:
-      if (lookahead == '\n') ADVANCE(31);
-      if (lookahead == '#') ADVANCE(42);
+      if (lookahead == '\n') ADVANCE(28);
+      if (lookahead == '#') ADVANCE(46);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
       END_STATE();
@@ -533,7 +562,7 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead == '"') ADVANCE(6);
       END_STATE();
     case 4:
-      if (lookahead == '"') ADVANCE(32);
+      if (lookahead == '"') ADVANCE(29);
       if (lookahead != 0) ADVANCE(6);
       END_STATE();
     case 5:
@@ -545,202 +574,283 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (lookahead != 0) ADVANCE(6);
       END_STATE();
     case 7:
-      if (lookahead == '#') ADVANCE(42);
+      if (lookahead == '#') ADVANCE(46);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
       END_STATE();
     case 8:
-      if (lookahead == '#') ADVANCE(42);
+      if (lookahead == '#') ADVANCE(46);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(7);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(24);
+          lookahead == ' ') SKIP(8);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(39);
       END_STATE();
     case 9:
-      if (lookahead == '-') ADVANCE(13);
+      if (lookahead == '#') ADVANCE(46);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(8);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(39);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(21);
       END_STATE();
     case 10:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(9);
-      END_STATE();
-    case 11:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
-      END_STATE();
-    case 12:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(10);
-      END_STATE();
-    case 13:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(11);
-      END_STATE();
-    case 14:
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(30);
+          lookahead != '\r') ADVANCE(27);
       END_STATE();
-    case 15:
-      if (eof) ADVANCE(17);
+    case 11:
+      if (eof) ADVANCE(13);
       ADVANCE_MAP(
-        '"', 25,
-        '#', 42,
-        '+', 22,
-        ',', 21,
-        ':', 20,
-        '@', 23,
-        '{', 18,
-        '}', 19,
+        '"', 22,
+        '#', 46,
+        '+', 18,
+        ',', 17,
+        '-', 19,
+        ':', 16,
+        '@', 20,
+        '{', 14,
+        '}', 15,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(15);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(39);
+          lookahead == ' ') SKIP(11);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(36);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(41);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(45);
       END_STATE();
-    case 16:
-      if (eof) ADVANCE(17);
-      if (lookahead == '"') ADVANCE(25);
-      if (lookahead == '#') ADVANCE(42);
-      if (lookahead == ':') ADVANCE(20);
-      if (lookahead == '@') ADVANCE(23);
-      if (lookahead == '{') ADVANCE(18);
-      if (lookahead == '}') ADVANCE(19);
+    case 12:
+      if (eof) ADVANCE(13);
+      if (lookahead == '"') ADVANCE(22);
+      if (lookahead == '#') ADVANCE(46);
+      if (lookahead == ':') ADVANCE(16);
+      if (lookahead == '@') ADVANCE(20);
+      if (lookahead == '{') ADVANCE(14);
+      if (lookahead == '}') ADVANCE(15);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(16);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(39);
+          lookahead == ' ') SKIP(12);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(36);
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(41);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(45);
       END_STATE();
-    case 17:
+    case 13:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 18:
+    case 14:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 19:
+    case 15:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 20:
+    case 16:
       ACCEPT_TOKEN(anon_sym_COLON);
       END_STATE();
-    case 21:
+    case 17:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 22:
+    case 18:
       ACCEPT_TOKEN(anon_sym_PLUS);
       END_STATE();
-    case 23:
+    case 19:
+      ACCEPT_TOKEN(anon_sym_DASH);
+      END_STATE();
+    case 20:
       ACCEPT_TOKEN(anon_sym_AT);
       END_STATE();
-    case 24:
+    case 21:
       ACCEPT_TOKEN(aux_sym_person_reference_token1);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(24);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(21);
       END_STATE();
-    case 25:
+    case 22:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       if (lookahead == '"') ADVANCE(3);
       END_STATE();
-    case 26:
+    case 23:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 27:
+    case 24:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       if (lookahead == '"') ADVANCE(3);
       END_STATE();
-    case 28:
+    case 25:
       ACCEPT_TOKEN(sym_string_content);
-      if (lookahead == '#') ADVANCE(29);
+      if (lookahead == '#') ADVANCE(26);
       if (lookahead == '\t' ||
           lookahead == 0x0b ||
           lookahead == '\f' ||
-          lookahead == ' ') ADVANCE(28);
+          lookahead == ' ') ADVANCE(25);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(29);
+          lookahead != '\\') ADVANCE(26);
       END_STATE();
-    case 29:
+    case 26:
       ACCEPT_TOKEN(sym_string_content);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '\r' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(29);
+          lookahead != '\\') ADVANCE(26);
       END_STATE();
-    case 30:
+    case 27:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 31:
+    case 28:
       ACCEPT_TOKEN(sym_unterminated);
       END_STATE();
-    case 32:
+    case 29:
       ACCEPT_TOKEN(sym_multiline_string);
       END_STATE();
-    case 33:
+    case 30:
       ACCEPT_TOKEN(sym_date);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
+      END_STATE();
+    case 31:
+      ACCEPT_TOKEN(sym_duration);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
+      END_STATE();
+    case 32:
+      ACCEPT_TOKEN(sym_percent);
+      END_STATE();
+    case 33:
+      ACCEPT_TOKEN(sym_integer);
+      if (lookahead == '%') ADVANCE(32);
+      if (lookahead == '-') ADVANCE(42);
+      if (lookahead == 'd' ||
+          lookahead == 'w') ADVANCE(31);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(37);
+      if (('.' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
       END_STATE();
     case 34:
-      ACCEPT_TOKEN(sym_duration);
+      ACCEPT_TOKEN(sym_integer);
+      if (lookahead == '%') ADVANCE(32);
+      if (lookahead == 'd' ||
+          lookahead == 'w') ADVANCE(31);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
       END_STATE();
     case 35:
-      ACCEPT_TOKEN(sym_percent);
+      ACCEPT_TOKEN(sym_integer);
+      if (lookahead == '%') ADVANCE(32);
+      if (lookahead == 'd' ||
+          lookahead == 'w') ADVANCE(31);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(34);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
       END_STATE();
     case 36:
       ACCEPT_TOKEN(sym_integer);
-      if (lookahead == '%') ADVANCE(35);
-      if (lookahead == '-') ADVANCE(12);
+      if (lookahead == '%') ADVANCE(32);
       if (lookahead == 'd' ||
-          lookahead == 'w') ADVANCE(34);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(40);
+          lookahead == 'w') ADVANCE(31);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(35);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
       END_STATE();
     case 37:
       ACCEPT_TOKEN(sym_integer);
-      if (lookahead == '%') ADVANCE(35);
+      if (lookahead == '%') ADVANCE(32);
       if (lookahead == 'd' ||
-          lookahead == 'w') ADVANCE(34);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(36);
+          lookahead == 'w') ADVANCE(31);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(37);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
       END_STATE();
     case 38:
-      ACCEPT_TOKEN(sym_integer);
-      if (lookahead == '%') ADVANCE(35);
-      if (lookahead == 'd' ||
-          lookahead == 'w') ADVANCE(34);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(37);
+      ACCEPT_TOKEN(sym_malformed);
+      if (lookahead == '-') ADVANCE(43);
+      if (('.' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
       END_STATE();
     case 39:
-      ACCEPT_TOKEN(sym_integer);
-      if (lookahead == '%') ADVANCE(35);
+      ACCEPT_TOKEN(sym_malformed);
       if (lookahead == 'd' ||
-          lookahead == 'w') ADVANCE(34);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(38);
+          lookahead == 'w') ADVANCE(31);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(39);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
       END_STATE();
     case 40:
-      ACCEPT_TOKEN(sym_integer);
-      if (lookahead == '%') ADVANCE(35);
-      if (lookahead == 'd' ||
-          lookahead == 'w') ADVANCE(34);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(40);
+      ACCEPT_TOKEN(sym_malformed);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(38);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
       END_STATE();
     case 41:
+      ACCEPT_TOKEN(sym_malformed);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
+      END_STATE();
+    case 42:
+      ACCEPT_TOKEN(sym_malformed);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(40);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
+      END_STATE();
+    case 43:
+      ACCEPT_TOKEN(sym_malformed);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(41);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
+      END_STATE();
+    case 44:
+      ACCEPT_TOKEN(sym_malformed);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(44);
+      END_STATE();
+    case 45:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(41);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(45);
       END_STATE();
-    case 42:
+    case 46:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
           lookahead != '\n' &&
-          lookahead != '\r') ADVANCE(42);
+          lookahead != '\r') ADVANCE(46);
       END_STATE();
     default:
       return false;
@@ -886,48 +996,49 @@ static bool ts_lex_keywords(TSLexer *lexer, TSStateId state) {
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
   [1] = {.lex_state = 0},
-  [2] = {.lex_state = 16},
-  [3] = {.lex_state = 16},
-  [4] = {.lex_state = 16},
+  [2] = {.lex_state = 12},
+  [3] = {.lex_state = 12},
+  [4] = {.lex_state = 12},
   [5] = {.lex_state = 0},
-  [6] = {.lex_state = 16},
-  [7] = {.lex_state = 16},
-  [8] = {.lex_state = 16},
+  [6] = {.lex_state = 0},
+  [7] = {.lex_state = 0},
+  [8] = {.lex_state = 0},
   [9] = {.lex_state = 0},
   [10] = {.lex_state = 0},
   [11] = {.lex_state = 0},
   [12] = {.lex_state = 0},
   [13] = {.lex_state = 0},
   [14] = {.lex_state = 0},
-  [15] = {.lex_state = 16},
-  [16] = {.lex_state = 0},
-  [17] = {.lex_state = 0},
-  [18] = {.lex_state = 0},
-  [19] = {.lex_state = 16},
+  [15] = {.lex_state = 0},
+  [16] = {.lex_state = 12},
+  [17] = {.lex_state = 12},
+  [18] = {.lex_state = 12},
+  [19] = {.lex_state = 0},
   [20] = {.lex_state = 0},
   [21] = {.lex_state = 0},
-  [22] = {.lex_state = 0},
+  [22] = {.lex_state = 12},
   [23] = {.lex_state = 0},
   [24] = {.lex_state = 0},
   [25] = {.lex_state = 0},
   [26] = {.lex_state = 0},
   [27] = {.lex_state = 0},
   [28] = {.lex_state = 0},
-  [29] = {.lex_state = 0},
+  [29] = {.lex_state = 12},
   [30] = {.lex_state = 0},
   [31] = {.lex_state = 0},
   [32] = {.lex_state = 0},
   [33] = {.lex_state = 0},
   [34] = {.lex_state = 0},
   [35] = {.lex_state = 0},
-  [36] = {.lex_state = 1},
+  [36] = {.lex_state = 0},
   [37] = {.lex_state = 1},
   [38] = {.lex_state = 1},
-  [39] = {.lex_state = 0},
-  [40] = {.lex_state = 8},
-  [41] = {.lex_state = 0},
+  [39] = {.lex_state = 1},
+  [40] = {.lex_state = 9},
+  [41] = {.lex_state = 9},
   [42] = {.lex_state = 0},
   [43] = {.lex_state = 0},
+  [44] = {.lex_state = 0},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -945,6 +1056,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_COLON] = ACTIONS(1),
     [anon_sym_COMMA] = ACTIONS(1),
     [anon_sym_PLUS] = ACTIONS(1),
+    [anon_sym_DASH] = ACTIONS(1),
     [anon_sym_AT] = ACTIONS(1),
     [anon_sym_DQUOTE] = ACTIONS(1),
     [anon_sym_DQUOTE2] = ACTIONS(1),
@@ -954,18 +1066,19 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_duration] = ACTIONS(1),
     [sym_percent] = ACTIONS(1),
     [sym_integer] = ACTIONS(1),
+    [sym_malformed] = ACTIONS(1),
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(43),
-    [sym__closed_item] = STATE(24),
+    [sym_source_file] = STATE(44),
+    [sym__closed_item] = STATE(27),
     [sym__open_item] = STATE(35),
-    [sym__item_header] = STATE(20),
-    [sym_kind] = STATE(7),
-    [sym_field] = STATE(5),
+    [sym__item_header] = STATE(28),
+    [sym_kind] = STATE(17),
+    [sym_field] = STATE(14),
     [sym__key] = STATE(42),
-    [aux_sym_source_file_repeat1] = STATE(5),
-    [aux_sym_source_file_repeat2] = STATE(10),
+    [aux_sym_source_file_repeat1] = STATE(14),
+    [aux_sym_source_file_repeat2] = STATE(25),
     [ts_builtin_sym_end] = ACTIONS(5),
     [sym_identifier] = ACTIONS(7),
     [anon_sym_program] = ACTIONS(9),
@@ -976,125 +1089,328 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_risk] = ACTIONS(9),
     [sym_comment] = ACTIONS(3),
   },
+  [STATE(2)] = {
+    [sym__value] = STATE(5),
+    [sym__unseparated_value] = STATE(5),
+    [sym_reference] = STATE(5),
+    [sym_person_reference] = STATE(5),
+    [sym__string] = STATE(5),
+    [sym_string] = STATE(5),
+    [ts_builtin_sym_end] = ACTIONS(11),
+    [sym_identifier] = ACTIONS(13),
+    [anon_sym_program] = ACTIONS(16),
+    [anon_sym_team] = ACTIONS(16),
+    [anon_sym_person] = ACTIONS(16),
+    [anon_sym_initiative] = ACTIONS(16),
+    [anon_sym_milestone] = ACTIONS(16),
+    [anon_sym_risk] = ACTIONS(16),
+    [anon_sym_RBRACE] = ACTIONS(11),
+    [anon_sym_AT] = ACTIONS(18),
+    [anon_sym_DQUOTE] = ACTIONS(20),
+    [sym_multiline_string] = ACTIONS(22),
+    [sym_date] = ACTIONS(24),
+    [sym_duration] = ACTIONS(24),
+    [sym_percent] = ACTIONS(22),
+    [sym_integer] = ACTIONS(24),
+    [sym_malformed] = ACTIONS(24),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(3)] = {
+    [sym__value] = STATE(12),
+    [sym__unseparated_value] = STATE(12),
+    [sym_reference] = STATE(12),
+    [sym_person_reference] = STATE(12),
+    [sym__string] = STATE(12),
+    [sym_string] = STATE(12),
+    [ts_builtin_sym_end] = ACTIONS(26),
+    [sym_identifier] = ACTIONS(28),
+    [anon_sym_program] = ACTIONS(31),
+    [anon_sym_team] = ACTIONS(31),
+    [anon_sym_person] = ACTIONS(31),
+    [anon_sym_initiative] = ACTIONS(31),
+    [anon_sym_milestone] = ACTIONS(31),
+    [anon_sym_risk] = ACTIONS(31),
+    [anon_sym_RBRACE] = ACTIONS(26),
+    [anon_sym_AT] = ACTIONS(18),
+    [anon_sym_DQUOTE] = ACTIONS(20),
+    [sym_multiline_string] = ACTIONS(33),
+    [sym_date] = ACTIONS(35),
+    [sym_duration] = ACTIONS(35),
+    [sym_percent] = ACTIONS(33),
+    [sym_integer] = ACTIONS(35),
+    [sym_malformed] = ACTIONS(35),
+    [sym_comment] = ACTIONS(3),
+  },
+  [STATE(4)] = {
+    [sym__value] = STATE(12),
+    [sym__unseparated_value] = STATE(12),
+    [sym_reference] = STATE(12),
+    [sym_person_reference] = STATE(12),
+    [sym__string] = STATE(12),
+    [sym_string] = STATE(12),
+    [ts_builtin_sym_end] = ACTIONS(37),
+    [sym_identifier] = ACTIONS(39),
+    [anon_sym_program] = ACTIONS(42),
+    [anon_sym_team] = ACTIONS(42),
+    [anon_sym_person] = ACTIONS(42),
+    [anon_sym_initiative] = ACTIONS(42),
+    [anon_sym_milestone] = ACTIONS(42),
+    [anon_sym_risk] = ACTIONS(42),
+    [anon_sym_RBRACE] = ACTIONS(37),
+    [anon_sym_AT] = ACTIONS(18),
+    [anon_sym_DQUOTE] = ACTIONS(20),
+    [sym_multiline_string] = ACTIONS(33),
+    [sym_date] = ACTIONS(35),
+    [sym_duration] = ACTIONS(35),
+    [sym_percent] = ACTIONS(33),
+    [sym_integer] = ACTIONS(35),
+    [sym_malformed] = ACTIONS(35),
+    [sym_comment] = ACTIONS(3),
+  },
 };
 
 static const uint16_t ts_small_parse_table[] = {
   [0] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(13), 1,
-      sym_identifier,
     ACTIONS(18), 1,
       anon_sym_AT,
-    ACTIONS(20), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(24), 1,
-      sym_integer,
-    ACTIONS(11), 2,
+    ACTIONS(48), 1,
+      anon_sym_COMMA,
+    ACTIONS(52), 1,
+      sym_percent,
+    STATE(6), 1,
+      aux_sym_field_repeat1,
+    ACTIONS(44), 2,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
-    ACTIONS(22), 4,
-      sym_multiline_string,
+    STATE(15), 2,
+      sym__unseparated_value,
+      sym_person_reference,
+    ACTIONS(50), 4,
       sym_date,
       sym_duration,
-      sym_percent,
-    STATE(27), 5,
-      sym__value,
-      sym_reference,
-      sym_person_reference,
-      sym__string,
-      sym_string,
-    ACTIONS(16), 6,
+      sym_integer,
+      sym_malformed,
+    ACTIONS(46), 7,
       anon_sym_program,
       anon_sym_team,
       anon_sym_person,
       anon_sym_initiative,
       anon_sym_milestone,
       anon_sym_risk,
-  [41] = 9,
+      sym_identifier,
+  [39] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(18), 1,
       anon_sym_AT,
-    ACTIONS(20), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(24), 1,
-      sym_integer,
-    ACTIONS(28), 1,
-      sym_identifier,
-    ACTIONS(26), 2,
+    ACTIONS(52), 1,
+      sym_percent,
+    ACTIONS(58), 1,
+      anon_sym_COMMA,
+    STATE(7), 1,
+      aux_sym_field_repeat1,
+    ACTIONS(54), 2,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
-    ACTIONS(22), 4,
-      sym_multiline_string,
+    STATE(15), 2,
+      sym__unseparated_value,
+      sym_person_reference,
+    ACTIONS(50), 4,
       sym_date,
       sym_duration,
-      sym_percent,
-    STATE(27), 5,
-      sym__value,
-      sym_reference,
-      sym_person_reference,
-      sym__string,
-      sym_string,
-    ACTIONS(31), 6,
+      sym_integer,
+      sym_malformed,
+    ACTIONS(56), 7,
       anon_sym_program,
       anon_sym_team,
       anon_sym_person,
       anon_sym_initiative,
       anon_sym_milestone,
       anon_sym_risk,
-  [82] = 9,
+      sym_identifier,
+  [78] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(18), 1,
+    ACTIONS(64), 1,
+      anon_sym_COMMA,
+    ACTIONS(67), 1,
       anon_sym_AT,
-    ACTIONS(20), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(35), 1,
-      sym_identifier,
-    ACTIONS(42), 1,
-      sym_integer,
-    ACTIONS(33), 2,
+    ACTIONS(73), 1,
+      sym_percent,
+    STATE(7), 1,
+      aux_sym_field_repeat1,
+    ACTIONS(60), 2,
       ts_builtin_sym_end,
       anon_sym_RBRACE,
-    ACTIONS(40), 4,
-      sym_multiline_string,
+    STATE(15), 2,
+      sym__unseparated_value,
+      sym_person_reference,
+    ACTIONS(70), 4,
       sym_date,
       sym_duration,
-      sym_percent,
-    STATE(22), 5,
-      sym__value,
-      sym_reference,
-      sym_person_reference,
-      sym__string,
-      sym_string,
-    ACTIONS(38), 6,
+      sym_integer,
+      sym_malformed,
+    ACTIONS(62), 7,
       anon_sym_program,
       anon_sym_team,
       anon_sym_person,
       anon_sym_initiative,
       anon_sym_milestone,
       anon_sym_risk,
-  [123] = 11,
+      sym_identifier,
+  [117] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(80), 2,
+      anon_sym_PLUS,
+      anon_sym_DASH,
+    ACTIONS(76), 5,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_percent,
+    ACTIONS(78), 11,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+      sym_date,
+      sym_duration,
+      sym_integer,
+      sym_malformed,
+      sym_identifier,
+  [145] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(82), 6,
+      ts_builtin_sym_end,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_percent,
+    ACTIONS(84), 11,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+      sym_date,
+      sym_duration,
+      sym_integer,
+      sym_malformed,
+      sym_identifier,
+  [170] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(86), 6,
+      ts_builtin_sym_end,
+      anon_sym_LBRACE,
+      anon_sym_RBRACE,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_percent,
+    ACTIONS(88), 11,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+      sym_date,
+      sym_duration,
+      sym_integer,
+      sym_malformed,
+      sym_identifier,
+  [195] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(90), 5,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_percent,
+    ACTIONS(92), 11,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+      sym_date,
+      sym_duration,
+      sym_integer,
+      sym_malformed,
+      sym_identifier,
+  [219] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(94), 5,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_percent,
+    ACTIONS(96), 11,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+      sym_date,
+      sym_duration,
+      sym_integer,
+      sym_malformed,
+      sym_identifier,
+  [243] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(98), 5,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_percent,
+    ACTIONS(100), 11,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+      sym_date,
+      sym_duration,
+      sym_integer,
+      sym_malformed,
+      sym_identifier,
+  [267] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       sym_identifier,
-    ACTIONS(44), 1,
+    ACTIONS(102), 1,
       ts_builtin_sym_end,
-    STATE(7), 1,
+    STATE(17), 1,
       sym_kind,
-    STATE(12), 1,
+    STATE(19), 1,
       aux_sym_source_file_repeat2,
-    STATE(20), 1,
-      sym__item_header,
-    STATE(24), 1,
+    STATE(27), 1,
       sym__closed_item,
+    STATE(28), 1,
+      sym__item_header,
     STATE(35), 1,
       sym__open_item,
     STATE(42), 1,
       sym__key,
-    STATE(9), 2,
+    STATE(21), 2,
       sym_field,
       aux_sym_source_file_repeat1,
     ACTIONS(9), 6,
@@ -1104,298 +1420,87 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_initiative,
       anon_sym_milestone,
       anon_sym_risk,
-  [163] = 6,
+  [307] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(20), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(50), 1,
-      sym_multiline_string,
-    ACTIONS(46), 2,
+    ACTIONS(104), 5,
       ts_builtin_sym_end,
-      anon_sym_LBRACE,
-    STATE(30), 2,
-      sym__string,
-      sym_string,
-    ACTIONS(48), 7,
+      anon_sym_RBRACE,
+      anon_sym_COMMA,
+      anon_sym_AT,
+      sym_percent,
+    ACTIONS(106), 11,
       anon_sym_program,
       anon_sym_team,
       anon_sym_person,
       anon_sym_initiative,
       anon_sym_milestone,
       anon_sym_risk,
+      sym_date,
+      sym_duration,
+      sym_integer,
+      sym_malformed,
       sym_identifier,
-  [190] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(20), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(54), 1,
-      sym_identifier,
-    ACTIONS(58), 1,
-      sym_multiline_string,
-    ACTIONS(52), 2,
-      ts_builtin_sym_end,
-      anon_sym_LBRACE,
-    STATE(29), 2,
-      sym__string,
-      sym_string,
-    ACTIONS(56), 6,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-  [219] = 7,
+  [331] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(18), 1,
       anon_sym_AT,
     ACTIONS(20), 1,
       anon_sym_DQUOTE,
-    ACTIONS(24), 1,
-      sym_integer,
-    ACTIONS(60), 1,
+    ACTIONS(108), 1,
       sym_identifier,
-    ACTIONS(22), 4,
+    ACTIONS(33), 2,
       sym_multiline_string,
+      sym_percent,
+    ACTIONS(35), 4,
       sym_date,
       sym_duration,
-      sym_percent,
-    STATE(27), 5,
+      sym_integer,
+      sym_malformed,
+    STATE(12), 6,
       sym__value,
+      sym__unseparated_value,
       sym_reference,
       sym_person_reference,
       sym__string,
       sym_string,
-  [248] = 6,
+  [362] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(64), 1,
-      sym_identifier,
-    STATE(42), 1,
-      sym__key,
-    ACTIONS(62), 2,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-    STATE(9), 2,
-      sym_field,
-      aux_sym_source_file_repeat1,
-    ACTIONS(67), 6,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-  [274] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(44), 1,
-      ts_builtin_sym_end,
-    STATE(7), 1,
-      sym_kind,
-    STATE(13), 1,
-      aux_sym_source_file_repeat2,
-    STATE(20), 1,
-      sym__item_header,
-    STATE(24), 1,
-      sym__closed_item,
-    STATE(35), 1,
-      sym__open_item,
-    ACTIONS(70), 6,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-  [304] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      sym_identifier,
-    ACTIONS(72), 1,
-      ts_builtin_sym_end,
-    ACTIONS(77), 1,
-      anon_sym_RBRACE,
-    STATE(42), 1,
-      sym__key,
-    STATE(14), 2,
-      sym_field,
-      aux_sym_source_file_repeat1,
-    ACTIONS(74), 6,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-  [332] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      ts_builtin_sym_end,
-    STATE(7), 1,
-      sym_kind,
-    STATE(13), 1,
-      aux_sym_source_file_repeat2,
-    STATE(20), 1,
-      sym__item_header,
-    STATE(24), 1,
-      sym__closed_item,
-    STATE(35), 1,
-      sym__open_item,
-    ACTIONS(70), 6,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-  [362] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(81), 1,
-      ts_builtin_sym_end,
-    STATE(7), 1,
-      sym_kind,
-    STATE(13), 1,
-      aux_sym_source_file_repeat2,
-    STATE(20), 1,
-      sym__item_header,
-    STATE(24), 1,
-      sym__closed_item,
-    STATE(35), 1,
-      sym__open_item,
-    ACTIONS(83), 6,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-  [392] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      sym_identifier,
-    ACTIONS(86), 1,
-      ts_builtin_sym_end,
-    ACTIONS(91), 1,
-      anon_sym_RBRACE,
-    STATE(42), 1,
-      sym__key,
-    STATE(9), 2,
-      sym_field,
-      aux_sym_source_file_repeat1,
-    ACTIONS(88), 6,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-  [420] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(97), 1,
-      anon_sym_COLON,
-    ACTIONS(93), 3,
-      ts_builtin_sym_end,
-      anon_sym_LBRACE,
-      sym_multiline_string,
-    ACTIONS(95), 8,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
+    ACTIONS(20), 1,
       anon_sym_DQUOTE,
+    ACTIONS(112), 1,
       sym_identifier,
-  [442] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_COMMA,
-    STATE(25), 1,
-      aux_sym_field_repeat1,
-    ACTIONS(99), 2,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-    ACTIONS(101), 7,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-      sym_identifier,
-  [465] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      sym_identifier,
-    ACTIONS(105), 1,
-      ts_builtin_sym_end,
-    STATE(42), 1,
-      sym__key,
-    STATE(9), 2,
-      sym_field,
-      aux_sym_source_file_repeat1,
-    ACTIONS(107), 6,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-  [490] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(110), 4,
-      ts_builtin_sym_end,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      anon_sym_COMMA,
-    ACTIONS(112), 7,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-      sym_identifier,
-  [509] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 3,
-      ts_builtin_sym_end,
-      anon_sym_LBRACE,
+    ACTIONS(116), 1,
       sym_multiline_string,
-    ACTIONS(95), 8,
+    ACTIONS(110), 2,
+      ts_builtin_sym_end,
+      anon_sym_LBRACE,
+    STATE(31), 2,
+      sym__string,
+      sym_string,
+    ACTIONS(114), 6,
       anon_sym_program,
       anon_sym_team,
       anon_sym_person,
       anon_sym_initiative,
       anon_sym_milestone,
       anon_sym_risk,
-      anon_sym_DQUOTE,
-      sym_identifier,
-  [528] = 6,
+  [391] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(114), 1,
+    ACTIONS(20), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(122), 1,
+      sym_multiline_string,
+    ACTIONS(118), 2,
       ts_builtin_sym_end,
-    ACTIONS(118), 1,
       anon_sym_LBRACE,
-    STATE(31), 1,
-      sym__closed_block,
-    STATE(34), 1,
-      sym__open_block,
-    ACTIONS(116), 7,
+    STATE(30), 2,
+      sym__string,
+      sym_string,
+    ACTIONS(120), 7,
       anon_sym_program,
       anon_sym_team,
       anon_sym_person,
@@ -1403,331 +1508,416 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_milestone,
       anon_sym_risk,
       sym_identifier,
-  [553] = 4,
+  [418] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(124), 1,
-      anon_sym_PLUS,
-    ACTIONS(120), 3,
       ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      anon_sym_COMMA,
-    ACTIONS(122), 7,
+    STATE(17), 1,
+      sym_kind,
+    STATE(24), 1,
+      aux_sym_source_file_repeat2,
+    STATE(27), 1,
+      sym__closed_item,
+    STATE(28), 1,
+      sym__item_header,
+    STATE(35), 1,
+      sym__open_item,
+    ACTIONS(126), 6,
       anon_sym_program,
       anon_sym_team,
       anon_sym_person,
       anon_sym_initiative,
       anon_sym_milestone,
       anon_sym_risk,
-      sym_identifier,
-  [574] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(130), 1,
-      anon_sym_COMMA,
-    STATE(16), 1,
-      aux_sym_field_repeat1,
-    ACTIONS(126), 2,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-    ACTIONS(128), 7,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-      sym_identifier,
-  [597] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(132), 4,
-      ts_builtin_sym_end,
-      anon_sym_LBRACE,
-      anon_sym_RBRACE,
-      anon_sym_COMMA,
-    ACTIONS(134), 7,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-      sym_identifier,
-  [616] = 6,
+  [448] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       sym_identifier,
-    ACTIONS(136), 1,
+    ACTIONS(128), 1,
+      ts_builtin_sym_end,
+    ACTIONS(133), 1,
+      anon_sym_RBRACE,
+    STATE(42), 1,
+      sym__key,
+    STATE(23), 2,
+      sym_field,
+      aux_sym_source_file_repeat1,
+    ACTIONS(130), 6,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+  [476] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(137), 1,
+      sym_identifier,
+    STATE(42), 1,
+      sym__key,
+    ACTIONS(135), 2,
+      ts_builtin_sym_end,
+      anon_sym_RBRACE,
+    STATE(21), 2,
+      sym_field,
+      aux_sym_source_file_repeat1,
+    ACTIONS(140), 6,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+  [502] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(147), 1,
+      anon_sym_COLON,
+    ACTIONS(143), 3,
+      ts_builtin_sym_end,
+      anon_sym_LBRACE,
+      sym_multiline_string,
+    ACTIONS(145), 8,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+      anon_sym_DQUOTE,
+      sym_identifier,
+  [524] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      sym_identifier,
+    ACTIONS(149), 1,
+      ts_builtin_sym_end,
+    ACTIONS(154), 1,
+      anon_sym_RBRACE,
+    STATE(42), 1,
+      sym__key,
+    STATE(21), 2,
+      sym_field,
+      aux_sym_source_file_repeat1,
+    ACTIONS(151), 6,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+  [552] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(156), 1,
+      ts_builtin_sym_end,
+    STATE(17), 1,
+      sym_kind,
+    STATE(24), 1,
+      aux_sym_source_file_repeat2,
+    STATE(27), 1,
+      sym__closed_item,
+    STATE(28), 1,
+      sym__item_header,
+    STATE(35), 1,
+      sym__open_item,
+    ACTIONS(158), 6,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+  [582] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(102), 1,
+      ts_builtin_sym_end,
+    STATE(17), 1,
+      sym_kind,
+    STATE(24), 1,
+      aux_sym_source_file_repeat2,
+    STATE(27), 1,
+      sym__closed_item,
+    STATE(28), 1,
+      sym__item_header,
+    STATE(35), 1,
+      sym__open_item,
+    ACTIONS(126), 6,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+  [612] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      sym_identifier,
+    ACTIONS(161), 1,
       ts_builtin_sym_end,
     STATE(42), 1,
       sym__key,
-    STATE(17), 2,
+    STATE(21), 2,
       sym_field,
       aux_sym_source_file_repeat1,
-    ACTIONS(138), 6,
+    ACTIONS(163), 6,
       anon_sym_program,
       anon_sym_team,
       anon_sym_person,
       anon_sym_initiative,
       anon_sym_milestone,
       anon_sym_risk,
-  [641] = 5,
+  [637] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(145), 1,
-      anon_sym_COMMA,
-    STATE(25), 1,
-      aux_sym_field_repeat1,
-    ACTIONS(141), 2,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-    ACTIONS(143), 7,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
+    ACTIONS(7), 1,
       sym_identifier,
-  [664] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(148), 3,
+    ACTIONS(166), 1,
       ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      anon_sym_COMMA,
-    ACTIONS(150), 7,
+    STATE(42), 1,
+      sym__key,
+    STATE(26), 2,
+      sym_field,
+      aux_sym_source_file_repeat1,
+    ACTIONS(168), 6,
       anon_sym_program,
       anon_sym_team,
       anon_sym_person,
       anon_sym_initiative,
       anon_sym_milestone,
       anon_sym_risk,
-      sym_identifier,
-  [682] = 3,
+  [662] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(152), 3,
+    ACTIONS(171), 1,
       ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      anon_sym_COMMA,
-    ACTIONS(154), 7,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-      sym_identifier,
-  [700] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(156), 3,
-      ts_builtin_sym_end,
-      anon_sym_RBRACE,
-      anon_sym_COMMA,
-    ACTIONS(158), 7,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-      sym_identifier,
-  [718] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(160), 2,
-      ts_builtin_sym_end,
+    ACTIONS(175), 1,
       anon_sym_LBRACE,
-    ACTIONS(162), 7,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-      sym_identifier,
-  [735] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(164), 2,
-      ts_builtin_sym_end,
-      anon_sym_LBRACE,
-    ACTIONS(166), 7,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-      sym_identifier,
-  [752] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(168), 1,
-      ts_builtin_sym_end,
-    ACTIONS(170), 7,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-      sym_identifier,
-  [768] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(172), 1,
-      ts_builtin_sym_end,
-    ACTIONS(174), 7,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-      sym_identifier,
-  [784] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(176), 1,
-      ts_builtin_sym_end,
-    ACTIONS(178), 7,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-      sym_identifier,
-  [800] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(180), 7,
-      ts_builtin_sym_end,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-  [813] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(136), 7,
-      ts_builtin_sym_end,
-      anon_sym_program,
-      anon_sym_team,
-      anon_sym_person,
-      anon_sym_initiative,
-      anon_sym_milestone,
-      anon_sym_risk,
-  [826] = 4,
-    ACTIONS(186), 1,
-      sym_comment,
-    STATE(38), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(182), 2,
-      anon_sym_DQUOTE2,
-      sym_unterminated,
-    ACTIONS(184), 2,
-      sym_string_content,
-      sym_escape_sequence,
-  [841] = 4,
-    ACTIONS(186), 1,
-      sym_comment,
+    STATE(33), 1,
+      sym__closed_block,
     STATE(36), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(188), 2,
-      anon_sym_DQUOTE2,
-      sym_unterminated,
-    ACTIONS(190), 2,
-      sym_string_content,
-      sym_escape_sequence,
-  [856] = 4,
-    ACTIONS(186), 1,
-      sym_comment,
-    STATE(38), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(192), 2,
-      anon_sym_DQUOTE2,
-      sym_unterminated,
-    ACTIONS(194), 2,
-      sym_string_content,
-      sym_escape_sequence,
-  [871] = 2,
+      sym__open_block,
+    ACTIONS(173), 7,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+      sym_identifier,
+  [687] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(97), 1,
-      anon_sym_COLON,
-  [878] = 2,
+    ACTIONS(143), 3,
+      ts_builtin_sym_end,
+      anon_sym_LBRACE,
+      sym_multiline_string,
+    ACTIONS(145), 8,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+      anon_sym_DQUOTE,
+      sym_identifier,
+  [706] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 1,
-      aux_sym_person_reference_token1,
-  [885] = 2,
+    ACTIONS(177), 2,
+      ts_builtin_sym_end,
+      anon_sym_LBRACE,
+    ACTIONS(179), 7,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+      sym_identifier,
+  [723] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(199), 1,
-      sym_duration,
-  [892] = 2,
+    ACTIONS(181), 2,
+      ts_builtin_sym_end,
+      anon_sym_LBRACE,
+    ACTIONS(183), 7,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+      sym_identifier,
+  [740] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(201), 1,
-      anon_sym_COLON,
-  [899] = 2,
+    ACTIONS(185), 1,
+      ts_builtin_sym_end,
+    ACTIONS(187), 7,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+      sym_identifier,
+  [756] = 3,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(189), 1,
+      ts_builtin_sym_end,
+    ACTIONS(191), 7,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+      sym_identifier,
+  [772] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(193), 1,
+      ts_builtin_sym_end,
+    ACTIONS(195), 7,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+      sym_identifier,
+  [788] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(166), 7,
+      ts_builtin_sym_end,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+  [801] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(197), 7,
+      ts_builtin_sym_end,
+      anon_sym_program,
+      anon_sym_team,
+      anon_sym_person,
+      anon_sym_initiative,
+      anon_sym_milestone,
+      anon_sym_risk,
+  [814] = 4,
     ACTIONS(203), 1,
+      sym_comment,
+    STATE(39), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(199), 2,
+      anon_sym_DQUOTE2,
+      sym_unterminated,
+    ACTIONS(201), 2,
+      sym_string_content,
+      sym_escape_sequence,
+  [829] = 4,
+    ACTIONS(203), 1,
+      sym_comment,
+    STATE(37), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(205), 2,
+      anon_sym_DQUOTE2,
+      sym_unterminated,
+    ACTIONS(207), 2,
+      sym_string_content,
+      sym_escape_sequence,
+  [844] = 4,
+    ACTIONS(203), 1,
+      sym_comment,
+    STATE(39), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(209), 2,
+      anon_sym_DQUOTE2,
+      sym_unterminated,
+    ACTIONS(211), 2,
+      sym_string_content,
+      sym_escape_sequence,
+  [859] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(214), 2,
+      sym_duration,
+      sym_malformed,
+  [867] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(216), 1,
+      aux_sym_person_reference_token1,
+  [874] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(218), 1,
+      anon_sym_COLON,
+  [881] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(147), 1,
+      anon_sym_COLON,
+  [888] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(220), 1,
       ts_builtin_sym_end,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
-  [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 41,
-  [SMALL_STATE(4)] = 82,
-  [SMALL_STATE(5)] = 123,
-  [SMALL_STATE(6)] = 163,
-  [SMALL_STATE(7)] = 190,
-  [SMALL_STATE(8)] = 219,
-  [SMALL_STATE(9)] = 248,
-  [SMALL_STATE(10)] = 274,
-  [SMALL_STATE(11)] = 304,
-  [SMALL_STATE(12)] = 332,
-  [SMALL_STATE(13)] = 362,
-  [SMALL_STATE(14)] = 392,
-  [SMALL_STATE(15)] = 420,
-  [SMALL_STATE(16)] = 442,
-  [SMALL_STATE(17)] = 465,
-  [SMALL_STATE(18)] = 490,
-  [SMALL_STATE(19)] = 509,
-  [SMALL_STATE(20)] = 528,
-  [SMALL_STATE(21)] = 553,
-  [SMALL_STATE(22)] = 574,
-  [SMALL_STATE(23)] = 597,
-  [SMALL_STATE(24)] = 616,
-  [SMALL_STATE(25)] = 641,
-  [SMALL_STATE(26)] = 664,
-  [SMALL_STATE(27)] = 682,
-  [SMALL_STATE(28)] = 700,
-  [SMALL_STATE(29)] = 718,
-  [SMALL_STATE(30)] = 735,
-  [SMALL_STATE(31)] = 752,
-  [SMALL_STATE(32)] = 768,
-  [SMALL_STATE(33)] = 784,
-  [SMALL_STATE(34)] = 800,
-  [SMALL_STATE(35)] = 813,
-  [SMALL_STATE(36)] = 826,
-  [SMALL_STATE(37)] = 841,
-  [SMALL_STATE(38)] = 856,
-  [SMALL_STATE(39)] = 871,
-  [SMALL_STATE(40)] = 878,
-  [SMALL_STATE(41)] = 885,
-  [SMALL_STATE(42)] = 892,
-  [SMALL_STATE(43)] = 899,
+  [SMALL_STATE(5)] = 0,
+  [SMALL_STATE(6)] = 39,
+  [SMALL_STATE(7)] = 78,
+  [SMALL_STATE(8)] = 117,
+  [SMALL_STATE(9)] = 145,
+  [SMALL_STATE(10)] = 170,
+  [SMALL_STATE(11)] = 195,
+  [SMALL_STATE(12)] = 219,
+  [SMALL_STATE(13)] = 243,
+  [SMALL_STATE(14)] = 267,
+  [SMALL_STATE(15)] = 307,
+  [SMALL_STATE(16)] = 331,
+  [SMALL_STATE(17)] = 362,
+  [SMALL_STATE(18)] = 391,
+  [SMALL_STATE(19)] = 418,
+  [SMALL_STATE(20)] = 448,
+  [SMALL_STATE(21)] = 476,
+  [SMALL_STATE(22)] = 502,
+  [SMALL_STATE(23)] = 524,
+  [SMALL_STATE(24)] = 552,
+  [SMALL_STATE(25)] = 582,
+  [SMALL_STATE(26)] = 612,
+  [SMALL_STATE(27)] = 637,
+  [SMALL_STATE(28)] = 662,
+  [SMALL_STATE(29)] = 687,
+  [SMALL_STATE(30)] = 706,
+  [SMALL_STATE(31)] = 723,
+  [SMALL_STATE(32)] = 740,
+  [SMALL_STATE(33)] = 756,
+  [SMALL_STATE(34)] = 772,
+  [SMALL_STATE(35)] = 788,
+  [SMALL_STATE(36)] = 801,
+  [SMALL_STATE(37)] = 814,
+  [SMALL_STATE(38)] = 829,
+  [SMALL_STATE(39)] = 844,
+  [SMALL_STATE(40)] = 859,
+  [SMALL_STATE(41)] = 867,
+  [SMALL_STATE(42)] = 874,
+  [SMALL_STATE(43)] = 881,
+  [SMALL_STATE(44)] = 888,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -1736,98 +1926,105 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
   [7] = {.entry = {.count = 1, .reusable = false}}, SHIFT(42),
-  [9] = {.entry = {.count = 1, .reusable = false}}, SHIFT(15),
-  [11] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 5, 0, 13),
-  [13] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym_field, 5, 0, 13), SHIFT(21),
-  [16] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field, 5, 0, 13),
-  [18] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [20] = {.entry = {.count = 1, .reusable = false}}, SHIFT(37),
-  [22] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [24] = {.entry = {.count = 1, .reusable = false}}, SHIFT(27),
+  [9] = {.entry = {.count = 1, .reusable = false}}, SHIFT(22),
+  [11] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 2, 0, 8),
+  [13] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym_field, 2, 0, 8), SHIFT(8),
+  [16] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field, 2, 0, 8),
+  [18] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [20] = {.entry = {.count = 1, .reusable = false}}, SHIFT(38),
+  [22] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [24] = {.entry = {.count = 1, .reusable = false}}, SHIFT(5),
   [26] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 11),
-  [28] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym_field, 4, 0, 11), SHIFT(21),
+  [28] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym_field, 4, 0, 11), SHIFT(8),
   [31] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field, 4, 0, 11),
-  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 2, 0, 8),
-  [35] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym_field, 2, 0, 8), SHIFT(21),
-  [38] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field, 2, 0, 8),
-  [40] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [42] = {.entry = {.count = 1, .reusable = false}}, SHIFT(22),
-  [44] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [46] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item_header, 2, 0, 6),
-  [48] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__item_header, 2, 0, 6),
-  [50] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [52] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item_header, 1, 0, 4),
-  [54] = {.entry = {.count = 1, .reusable = false}}, SHIFT(6),
-  [56] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__item_header, 1, 0, 4),
-  [58] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [60] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [62] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [64] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
-  [67] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(39),
-  [70] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [72] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__open_block, 1, 0, 0),
-  [74] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym__open_block, 1, 0, 0), SHIFT(39),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
-  [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 2, 0, 0),
-  [81] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat2, 2, 0, 0),
-  [83] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat2, 2, 0, 0), SHIFT_REPEAT(19),
-  [86] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__open_block, 2, 0, 0),
-  [88] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym__open_block, 2, 0, 0), SHIFT(39),
-  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kind, 1, 0, 0),
-  [95] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_kind, 1, 0, 0),
-  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__key, 1, 0, 1),
-  [99] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 13),
-  [101] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field, 4, 0, 13),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat2, 2, 0, 2),
-  [107] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_source_file_repeat2, 2, 0, 2), SHIFT(39),
-  [110] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [112] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [114] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__closed_item, 1, 0, 3),
-  [116] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__closed_item, 1, 0, 3),
-  [118] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [120] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reference, 1, 0, 10),
-  [122] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_reference, 1, 0, 10),
-  [124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [126] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 3, 0, 11),
-  [128] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field, 3, 0, 11),
-  [130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [132] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [134] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [136] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat2, 1, 0, 2),
-  [138] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_source_file_repeat2, 1, 0, 2), SHIFT_REPEAT(39),
-  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_field_repeat1, 2, 0, 16),
-  [143] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_field_repeat1, 2, 0, 16),
-  [145] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_field_repeat1, 2, 0, 16), SHIFT_REPEAT(8),
-  [148] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reference, 3, 0, 14),
-  [150] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_reference, 3, 0, 14),
-  [152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_field_repeat1, 2, 0, 15),
-  [154] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_field_repeat1, 2, 0, 15),
-  [156] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_person_reference, 2, 0, 12),
-  [158] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_person_reference, 2, 0, 12),
-  [160] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item_header, 2, 0, 7),
-  [162] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__item_header, 2, 0, 7),
-  [164] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item_header, 3, 0, 9),
-  [166] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__item_header, 3, 0, 9),
-  [168] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__closed_item, 2, 0, 5),
-  [170] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__closed_item, 2, 0, 5),
-  [172] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__closed_block, 2, 0, 0),
-  [174] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__closed_block, 2, 0, 0),
-  [176] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__closed_block, 3, 0, 0),
-  [178] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__closed_block, 3, 0, 0),
-  [180] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__open_item, 2, 0, 5),
-  [182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [186] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
-  [192] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(38),
-  [197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [201] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [203] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [33] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [35] = {.entry = {.count = 1, .reusable = false}}, SHIFT(12),
+  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 5, 0, 14),
+  [39] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym_field, 5, 0, 14), SHIFT(8),
+  [42] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field, 5, 0, 14),
+  [44] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 3, 0, 11),
+  [46] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field, 3, 0, 11),
+  [48] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [50] = {.entry = {.count = 1, .reusable = false}}, SHIFT(15),
+  [52] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [54] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_field, 4, 0, 14),
+  [56] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_field, 4, 0, 14),
+  [58] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [60] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_field_repeat1, 2, 0, 17),
+  [62] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_field_repeat1, 2, 0, 17),
+  [64] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_field_repeat1, 2, 0, 17), SHIFT_REPEAT(16),
+  [67] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_field_repeat1, 2, 0, 17), SHIFT_REPEAT(41),
+  [70] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_field_repeat1, 2, 0, 17), SHIFT_REPEAT(15),
+  [73] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_field_repeat1, 2, 0, 17), SHIFT_REPEAT(15),
+  [76] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reference, 1, 0, 10),
+  [78] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_reference, 1, 0, 10),
+  [80] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [82] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
+  [84] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [86] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [88] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [90] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_person_reference, 2, 0, 12),
+  [92] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_person_reference, 2, 0, 12),
+  [94] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_field_repeat1, 2, 0, 16),
+  [96] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_field_repeat1, 2, 0, 16),
+  [98] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_reference, 3, 0, 15),
+  [100] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_reference, 3, 0, 15),
+  [102] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [104] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_field_repeat1, 1, 0, 13),
+  [106] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_field_repeat1, 1, 0, 13),
+  [108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [110] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item_header, 1, 0, 4),
+  [112] = {.entry = {.count = 1, .reusable = false}}, SHIFT(18),
+  [114] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__item_header, 1, 0, 4),
+  [116] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [118] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item_header, 2, 0, 6),
+  [120] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__item_header, 2, 0, 6),
+  [122] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [124] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 2, 0, 0),
+  [126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [128] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__open_block, 1, 0, 0),
+  [130] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym__open_block, 1, 0, 0), SHIFT(43),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [137] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(42),
+  [140] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(43),
+  [143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kind, 1, 0, 0),
+  [145] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_kind, 1, 0, 0),
+  [147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__key, 1, 0, 1),
+  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__open_block, 2, 0, 0),
+  [151] = {.entry = {.count = 2, .reusable = false}}, REDUCE(sym__open_block, 2, 0, 0), SHIFT(43),
+  [154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [156] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat2, 2, 0, 0),
+  [158] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat2, 2, 0, 0), SHIFT_REPEAT(29),
+  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat2, 2, 0, 2),
+  [163] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_source_file_repeat2, 2, 0, 2), SHIFT(43),
+  [166] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat2, 1, 0, 2),
+  [168] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_source_file_repeat2, 1, 0, 2), SHIFT_REPEAT(43),
+  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__closed_item, 1, 0, 3),
+  [173] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__closed_item, 1, 0, 3),
+  [175] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item_header, 3, 0, 9),
+  [179] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__item_header, 3, 0, 9),
+  [181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__item_header, 2, 0, 7),
+  [183] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__item_header, 2, 0, 7),
+  [185] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__closed_block, 3, 0, 0),
+  [187] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__closed_block, 3, 0, 0),
+  [189] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__closed_item, 2, 0, 5),
+  [191] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__closed_item, 2, 0, 5),
+  [193] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__closed_block, 2, 0, 0),
+  [195] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym__closed_block, 2, 0, 0),
+  [197] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__open_item, 2, 0, 5),
+  [199] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [201] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [203] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [207] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [209] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [211] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(39),
+  [214] = {.entry = {.count = 1, .reusable = false}}, SHIFT(13),
+  [216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [220] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
 };
 
 #ifdef __cplusplus

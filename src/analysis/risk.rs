@@ -220,7 +220,13 @@ impl RiskReport {
         for &file in files {
             for item in index.items_in(file) {
                 if index.item(item).kind == Kind::Risk {
-                    report.risks[item.0] = assess(facts, item);
+                    let assessment = assess(facts, item);
+                    // A new score ranks the risk anew in every list that holds it, even where
+                    // the list keeps the same risks: that is no longer a local change.
+                    if assessment.map(|a| a.score) != report.risks[item.0].map(|a| a.score) {
+                        return RiskReport::compute(index, facts, graph);
+                    }
+                    report.risks[item.0] = assessment;
                 }
                 dirty[item.0] = true;
                 // A dependency that becomes cancelled passes no risk on.

@@ -279,7 +279,8 @@ pub struct CheckArgs {
     pub format: Format,
 
     /// The date that counts as today, YYYY-MM-DD, for `overdue` and other date checks; give it
-    /// in CI so a check gives the same answer on any day [default: the current local date]
+    /// in CI so a check gives the same answer on any day [default: the `today` of the plan's
+    /// planls.toml, else the current local date]
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_today)]
     pub today: Option<NaiveDate>,
 
@@ -334,9 +335,8 @@ pub fn main(cli: Cli) -> ExitCode {
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
-            let today = args
-                .today
-                .unwrap_or_else(|| chrono::Local::now().date_naive());
+            // `--today`, else the plan's planls.toml, else this date.
+            let today = chrono::Local::now().date_naive();
             let stdout = io::stdout().lock();
             let stderr = io::stderr().lock();
             ExitCode::from(finish(check::run(&args, today, color, stdout, stderr)))

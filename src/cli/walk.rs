@@ -19,6 +19,9 @@ pub struct Input {
     /// Relative as given: `plans/work.plan` when `plans` was given.
     pub display: String,
     pub path: PathBuf,
+    /// Named on the command line, not found by a folder walk: checked even when its plan's
+    /// `planls.toml` excludes it.
+    pub named: bool,
 }
 
 /// A file that was read.
@@ -70,6 +73,7 @@ pub fn find_inputs(paths: &[PathBuf]) -> Found {
             inputs.push(Input {
                 display: root.display().to_string(),
                 path: root.clone(),
+                named: true,
             });
             continue;
         }
@@ -137,6 +141,7 @@ impl Walk<'_> {
             inputs.push(Input {
                 display: shown,
                 path: entry.into_path(),
+                named: false,
             });
         }
     }

@@ -3,10 +3,11 @@
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionItemLabelDetails, CompletionList,
     CompletionOptions, CompletionParams, CompletionResponse, CompletionTextEdit, Documentation,
-    InsertTextFormat, MarkupContent, MarkupKind, TextEdit,
+    InsertTextFormat, TextEdit,
 };
 
 use crate::analysis::completion::{self, Completion, CompletionKind, Insert};
+use crate::lsp::markup;
 use crate::lsp::state::Snapshot;
 use crate::syntax::Kind;
 
@@ -65,15 +66,8 @@ fn item(
             }),
         kind: Some(item_kind(&completion.kind)),
         detail: completion.detail,
-        documentation: completion.documentation.map(|value| {
-            Documentation::MarkupContent(MarkupContent {
-                kind: if features.completion_markdown {
-                    MarkupKind::Markdown
-                } else {
-                    MarkupKind::PlainText
-                },
-                value,
-            })
+        documentation: completion.documentation.map(|markdown| {
+            Documentation::MarkupContent(markup::content(markdown, features.completion_markdown))
         }),
         // The analysis orders candidates as they should appear.
         sort_text: Some(format!("{rank:04}")),

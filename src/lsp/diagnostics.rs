@@ -8,7 +8,7 @@ use tower_lsp_server::ls_types::{
 };
 
 use crate::analysis::{self, Severity};
-use crate::lsp::state::Snapshot;
+use crate::lsp::state::{Snapshot, World};
 
 /// What was last published for one file.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,31 +17,39 @@ pub struct FileDiagnostics {
     pub diagnostics: Arc<Vec<lsp::Diagnostic>>,
 }
 
-/// What was published last: the snapshot it came from and its diagnostics by URI.
+/// What was published last: the snapshots it came from and its diagnostics by URI.
 pub struct Published {
-    pub snapshot: Arc<Snapshot>,
+    pub world: Arc<World>,
     pub files: HashMap<Uri, FileDiagnostics>,
 }
 
-/// The diagnostics of every file of the snapshot, an empty list for a clean file. A file whose
-/// analysis diagnostics are the very ones `previous` published (an edit elsewhere left them
-/// alike) keeps what was converted then: a keystroke converts only what it changed.
-pub fn by_file(snapshot: &Snapshot, previous: Option<&Published>) -> HashMap<Uri, FileDiagnostics> {
-    let reusable = previous.filter(|p| {
-        p.snapshot.settings == snapshot.settings
-            && p.snapshot.encoding == snapshot.encoding
-            && p.snapshot.features == snapshot.features
-    });
+/// The diagnostics of every file of every plan, an empty list for a clean file.
+pub fn by_file(world: &World, previous: Option<&Published>) -> HashMap<Uri, FileDiagnostics> {
+    world
+        .snapshots()
+        .flat_map(|snapshot| plan_by_file(snapshot, previous))
+        .collect()
+}
+
+/// The diagnostics of every file of one plan's snapshot. A file whose analysis diagnostics are
+/// the very ones `previous` published (an edit elsewhere left them alike) keeps what was
+/// converted then: a keystroke converts only what it changed.
+fn plan_by_file(snapshot: &Snapshot, previous: Option<&Published>) -> Vec<(Uri, FileDiagnostics)> {
     snapshot
         .file_ids()
         .map(|file| {
             let view = snapshot.view(file);
             let ours = snapshot.analysis.file_diagnostics(file);
-            let kept = reusable.and_then(|p| {
-                let theirs = p.snapshot.file(&view.uri)?;
-                let same = Arc::ptr_eq(p.snapshot.analysis.file_diagnostics(theirs), ours)
+            let kept = previous.and_then(|p| {
+                let before = p.world.project(&view.uri)?;
+                let reusable = before.settings == snapshot.settings
+                    && before.encoding == snapshot.encoding
+                    && before.features == snapshot.features;
+                let theirs = before.file(&view.uri)?;
+                let same = reusable
+                    && Arc::ptr_eq(before.analysis.file_diagnostics(theirs), ours)
                     && Arc::ptr_eq(
-                        &p.snapshot.workspace.file(theirs).text,
+                        &before.workspace.file(theirs).text,
                         &snapshot.workspace.file(file).text,
                     );
                 same.then(|| p.files.get(&view.uri).map(|f| f.diagnostics.clone()))?

@@ -1,22 +1,48 @@
 //! Formatting: the canonical layout from the formatter, sent as the smallest single edit.
-//! A file with syntax errors is left alone.
+//! A file with syntax errors is left alone, and the answer is an error whose message names the
+//! first syntax error, so the user learns why nothing happened.
 
+use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{DocumentFormattingParams, TextEdit};
 
+use crate::lsp::server::request_failed;
 use crate::lsp::state::Snapshot;
 use crate::syntax::{format, Span};
 
-pub fn formatting(snapshot: &Snapshot, params: &DocumentFormattingParams) -> Option<Vec<TextEdit>> {
-    let file = snapshot.file(&params.text_document.uri)?;
-    let text = snapshot.text(file);
-    let formatted = format::format(text, snapshot.syntax(file))?;
-    let Some((span, replacement)) = difference(text, &formatted) else {
-        return Some(Vec::new());
+pub fn formatting(
+    snapshot: &Snapshot,
+    params: &DocumentFormattingParams,
+) -> Result<Option<Vec<TextEdit>>> {
+    let Some(file) = snapshot.file(&params.text_document.uri) else {
+        return Ok(None);
     };
-    Some(vec![TextEdit {
+    let text = snapshot.text(file);
+    let Some(formatted) = format::format(text, snapshot.syntax(file)) else {
+        return Err(request_failed(refusal(snapshot, file)));
+    };
+    let Some((span, replacement)) = difference(text, &formatted) else {
+        return Ok(Some(Vec::new()));
+    };
+    Ok(Some(vec![TextEdit {
         range: snapshot.range(file, span),
         new_text: replacement.to_string(),
-    }])
+    }]))
+}
+
+/// Why a file is not formatted, naming its first syntax error and where it is.
+fn refusal(snapshot: &Snapshot, file: crate::analysis::FileId) -> String {
+    match format::first_syntax_error(snapshot.syntax(file)) {
+        Some((span, message)) => {
+            let at = snapshot.position(file, span.start);
+            format!(
+                "not formatted: the file has syntax errors; the first, on line {} column {}: \
+                 {message}",
+                at.line + 1,
+                at.character + 1
+            )
+        }
+        None => "not formatted: the file has syntax errors".to_string(),
+    }
 }
 
 /// The part of `old` that differs from `new` and what replaces it; `None` when they are equal.

@@ -8,6 +8,7 @@ pub mod diagnostics;
 pub mod document;
 pub mod files;
 pub mod guard;
+pub mod markup;
 pub mod memory;
 pub mod position;
 pub mod server;

@@ -23,7 +23,7 @@ use crate::lsp::files;
 use crate::lsp::guard::guard;
 use crate::lsp::position::Encoding;
 use crate::lsp::settings::Settings;
-use crate::lsp::state::{OpenDocument, Snapshot, State};
+use crate::lsp::state::{OpenDocument, Snapshot, State, World};
 use crate::lsp::{
     code_action, code_lens, completion, definition, document_highlight, document_symbol,
     folding_range, formatting, hover, inlay_hint, references, rename, report, selection_range,
@@ -74,8 +74,8 @@ struct Inner {
     /// The state's generation, readable without the lock: a running analysis checks it to give
     /// up once a newer change makes it stale.
     generation: AtomicU64,
-    /// The latest finished snapshot, which requests read.
-    snapshot: Mutex<Option<Arc<Snapshot>>>,
+    /// The latest finished snapshots of every plan, which requests read.
+    snapshot: Mutex<Option<Arc<World>>>,
     /// Held while an analysis runs, so that runs are one at a time and a caller that waited finds
     /// the snapshot the run before it made.
     analysing: tokio::sync::Mutex<()>,
@@ -131,16 +131,36 @@ impl Backend {
         self.inner.analyses.load(Ordering::SeqCst)
     }
 
-    /// The analysed snapshot of the current state, analysed here and now when the latest one is
-    /// stale (for tests; the server itself analyses off the message loop).
-    pub fn snapshot(&self) -> Result<Arc<Snapshot>> {
+    /// The analysed snapshots of the current state, analysed here and now when the latest ones
+    /// are stale (for tests; the server itself analyses off the message loop).
+    pub fn snapshot(&self) -> Result<Arc<World>> {
         self.inner.snapshot_now()
     }
 
-    /// Answers a request from the snapshot of the current state; a panic becomes an error response.
-    async fn read<T>(&self, request: &str, answer: impl FnOnce(&Snapshot) -> T) -> Result<T> {
-        let snapshot = self.inner.clone().snapshot_for().await?;
-        guard(request, || answer(&snapshot))
+    /// Answers a request about the document `uri` from the current snapshot of its plan; a panic
+    /// becomes an error response.
+    async fn read<T>(
+        &self,
+        request: &str,
+        uri: &Uri,
+        answer: impl FnOnce(&Snapshot) -> T,
+    ) -> Result<T> {
+        let world = self.inner.clone().snapshot_for().await?;
+        guard(request, || answer(world.for_uri(uri)))
+    }
+
+    /// Answers a request about every plan from their current snapshots.
+    async fn read_all<T>(&self, request: &str, answer: impl FnOnce(&World) -> T) -> Result<T> {
+        let world = self.inner.clone().snapshot_for().await?;
+        guard(request, || answer(&world))
+    }
+
+    /// Shows the problems of `planls.toml` files, read on a scan, to the user.
+    fn show_marker_problems(&self, problems: Vec<String>) {
+        if !problems.is_empty() {
+            let client = self.inner.client.clone();
+            tokio::spawn(async move { show_problems(&client, problems).await });
+        }
     }
 
     /// Changes the state and schedules the diagnostics; nothing here awaits. A panic while
@@ -171,16 +191,20 @@ impl Backend {
             let folders = lock(&inner.state).folders.clone();
             let started = std::time::Instant::now();
             let found = tokio::task::spawn_blocking(move || State::read_folders(&folders)).await;
-            let found = found.unwrap_or_else(|error| {
+            let (found, projects) = found.unwrap_or_else(|error| {
                 tracing::error!("the workspace scan failed: {error}");
-                HashMap::new()
+                (HashMap::new(), Default::default())
             });
             tracing::info!(
                 "scanned the workspace: {} plan files in {:?}",
                 found.len(),
                 started.elapsed()
             );
-            this.change("workspace scan", |state| state.disk = found);
+            let mut problems = Vec::new();
+            this.change("workspace scan", |state| {
+                problems = state.scanned(found, projects)
+            });
+            this.show_marker_problems(problems);
             inner.scanned.send_replace(true);
         });
     }
@@ -218,10 +242,13 @@ impl Backend {
         let mut registrations = Vec::new();
         if support.watched_files_registration {
             let options = DidChangeWatchedFilesRegistrationOptions {
-                watchers: vec![FileSystemWatcher {
-                    glob_pattern: GlobPattern::String("**/*.plan".to_string()),
-                    kind: None,
-                }],
+                watchers: ["**/*.plan", "**/planls.toml"]
+                    .into_iter()
+                    .map(|glob| FileSystemWatcher {
+                        glob_pattern: GlobPattern::String(glob.to_string()),
+                        kind: None,
+                    })
+                    .collect(),
             };
             registrations.push(Registration {
                 id: "planls-watch-plan-files".to_string(),
@@ -294,16 +321,15 @@ impl Inner {
     /// Whether `snapshot` still answers for the state: nothing changed since, and the date it
     /// counts as today is still today. The clock is read here, in the server, and only matters
     /// when no `today` is set: a server left running past midnight analyses again.
-    fn is_current(&self, snapshot: &Snapshot) -> bool {
-        snapshot.generation == self.generation()
-            && (snapshot.settings.today.is_some() || snapshot.today == clock_today())
+    fn is_current(&self, world: &World) -> bool {
+        world.generation == self.generation() && world.is_of_day(clock_today())
     }
 
-    fn latest(&self) -> Option<Arc<Snapshot>> {
+    fn latest(&self) -> Option<Arc<World>> {
         lock(&self.snapshot).clone()
     }
 
-    fn store(&self, snapshot: &Arc<Snapshot>) {
+    fn store(&self, snapshot: &Arc<World>) {
         let mut latest = lock(&self.snapshot);
         if latest
             .as_ref()
@@ -316,7 +342,7 @@ impl Inner {
     /// The snapshot a request reads: the latest one when it is current, else the analysis of the
     /// state as it is now, run off the message loop. While the request waits, newer changes do
     /// not cancel that analysis, so typing cannot starve it.
-    async fn snapshot_for(self: Arc<Self>) -> Result<Arc<Snapshot>> {
+    async fn snapshot_for(self: Arc<Self>) -> Result<Arc<World>> {
         let mut scanned = self.scanned.subscribe();
         // The first scan runs after `initialize`; a request that comes before it ends waits.
         let _ = scanned.wait_for(|done| *done).await;
@@ -334,7 +360,7 @@ impl Inner {
 
     /// The snapshot of generation `wanted` or a newer one: the latest when it is, else a new
     /// analysis on a blocking thread. `None` when a newer change cancelled the run.
-    async fn analyse(self: Arc<Self>, wanted: u64) -> Result<Option<Arc<Snapshot>>> {
+    async fn analyse(self: Arc<Self>, wanted: u64) -> Result<Option<Arc<World>>> {
         let _one_at_a_time = self.analysing.lock().await;
         if let Some(latest) = self.latest() {
             if latest.generation >= wanted && self.is_current(&latest) {
@@ -344,13 +370,13 @@ impl Inner {
         let inputs = lock(&self.state).inputs();
         let generation = inputs.generation;
         let inner = self.clone();
-        // The latest analysis is updated: what the changes left alike is reused.
-        let previous = self.latest().map(|s| s.analysis.clone());
+        // The latest analysis of each plan is updated: what the changes left alike is reused.
+        let previous = self.latest();
         let started = std::time::Instant::now();
         let run = tokio::task::spawn_blocking(move || {
             let cancelled = || inner.is_stale(generation);
             guard("analysis", || {
-                Snapshot::build_unless(inputs, clock_today(), previous.as_ref(), &cancelled)
+                World::build_unless(inputs, clock_today(), previous.as_deref(), &cancelled)
             })
         });
         let built = match run.await {
@@ -381,14 +407,12 @@ impl Inner {
     }
 
     /// The snapshot of the current state, analysed on this thread when the latest is stale.
-    fn snapshot_now(&self) -> Result<Arc<Snapshot>> {
+    fn snapshot_now(&self) -> Result<Arc<World>> {
         if let Some(latest) = self.latest().filter(|l| self.is_current(l)) {
             return Ok(latest);
         }
         let inputs = lock(&self.state).inputs();
-        let snapshot = Arc::new(guard("analysis", || {
-            Snapshot::build(inputs, clock_today())
-        })?);
+        let snapshot = Arc::new(guard("analysis", || World::build(inputs, clock_today()))?);
         self.analyses.fetch_add(1, Ordering::SeqCst);
         self.store(&snapshot);
         Ok(snapshot)
@@ -414,7 +438,7 @@ impl Inner {
         // A newer analysis may have been published while this one waited for the lock.
         if published
             .as_ref()
-            .is_some_and(|p| p.snapshot.generation > snapshot.generation)
+            .is_some_and(|p| p.world.generation > snapshot.generation)
         {
             return;
         }
@@ -432,7 +456,7 @@ impl Inner {
                 .await;
         }
         *published = Some(diagnostics::Published {
-            snapshot,
+            world: snapshot,
             files: current,
         });
         drop(published);
@@ -469,10 +493,16 @@ impl Inner {
         progress.report("Analysing the plan").await;
         let generation = self.generation();
         let analysed = match self.clone().analyse(generation).await {
-            Ok(Some(snapshot)) => format!(
+            Ok(Some(world)) => format!(
                 "{} files, {} items",
-                snapshot.workspace.files().len(),
-                snapshot.analysis.item_count()
+                world
+                    .snapshots()
+                    .map(|s| s.workspace.files().len())
+                    .sum::<usize>(),
+                world
+                    .snapshots()
+                    .map(|s| s.analysis.item_count())
+                    .sum::<usize>()
             ),
             _ => "done".to_string(),
         };
@@ -757,9 +787,11 @@ impl LanguageServer for Backend {
             .iter()
             .map(|event| files::normalize(&event.uri))
             .collect();
+        let mut problems = Vec::new();
         self.change("workspace/didChangeWatchedFiles", |state| {
-            state.rescan(Some(&changed))
+            problems = state.rescan(Some(&changed))
         });
+        self.show_marker_problems(problems);
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
@@ -773,6 +805,7 @@ impl LanguageServer for Backend {
             let client = self.inner.client.clone();
             tokio::spawn(async move { show_problems(&client, refusals).await });
         }
+        let mut marker_problems = Vec::new();
         self.change("workspace/didChangeWorkspaceFolders", |state| {
             let removed: Vec<PathBuf> = params
                 .event
@@ -788,8 +821,9 @@ impl LanguageServer for Backend {
                     }
                 }
             }
-            state.rescan(None);
+            marker_problems = state.rescan(None);
         });
+        self.show_marker_problems(marker_problems);
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -804,24 +838,32 @@ impl LanguageServer for Backend {
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        self.read("textDocument/hover", |s| hover::hover(s, &params))
-            .await
+        self.read(
+            "textDocument/hover",
+            &params.text_document_position_params.text_document.uri,
+            |s| hover::hover(s, &params),
+        )
+        .await
     }
 
     async fn goto_definition(
         &self,
         params: GotoDefinitionParams,
     ) -> Result<Option<GotoDefinitionResponse>> {
-        self.read("textDocument/definition", |s| {
-            definition::definition(s, &params)
-        })
+        self.read(
+            "textDocument/definition",
+            &params.text_document_position_params.text_document.uri,
+            |s| definition::definition(s, &params),
+        )
         .await
     }
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
-        self.read("textDocument/references", |s| {
-            references::references(s, &params)
-        })
+        self.read(
+            "textDocument/references",
+            &params.text_document_position.text_document.uri,
+            |s| references::references(s, &params),
+        )
         .await
     }
 
@@ -829,9 +871,11 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentHighlightParams,
     ) -> Result<Option<Vec<DocumentHighlight>>> {
-        self.read("textDocument/documentHighlight", |s| {
-            document_highlight::document_highlight(s, &params)
-        })
+        self.read(
+            "textDocument/documentHighlight",
+            &params.text_document_position_params.text_document.uri,
+            |s| document_highlight::document_highlight(s, &params),
+        )
         .await
     }
 
@@ -839,21 +883,29 @@ impl LanguageServer for Backend {
         &self,
         params: TextDocumentPositionParams,
     ) -> Result<Option<PrepareRenameResponse>> {
-        self.read("textDocument/prepareRename", |s| {
-            rename::prepare_rename(s, &params)
-        })
+        self.read(
+            "textDocument/prepareRename",
+            &params.text_document.uri,
+            |s| rename::prepare_rename(s, &params),
+        )
         .await?
     }
 
     async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
-        self.read("textDocument/rename", |s| rename::rename(s, &params))
-            .await?
+        self.read(
+            "textDocument/rename",
+            &params.text_document_position.text_document.uri,
+            |s| rename::rename(s, &params),
+        )
+        .await?
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
-        self.read("textDocument/completion", |s| {
-            completion::completion(s, &params)
-        })
+        self.read(
+            "textDocument/completion",
+            &params.text_document_position.text_document.uri,
+            |s| completion::completion(s, &params),
+        )
         .await
     }
 
@@ -861,9 +913,11 @@ impl LanguageServer for Backend {
         &self,
         params: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        self.read("textDocument/documentSymbol", |s| {
-            document_symbol::document_symbol(s, &params)
-        })
+        self.read(
+            "textDocument/documentSymbol",
+            &params.text_document.uri,
+            |s| document_symbol::document_symbol(s, &params),
+        )
         .await
     }
 
@@ -871,8 +925,8 @@ impl LanguageServer for Backend {
         &self,
         params: WorkspaceSymbolParams,
     ) -> Result<Option<WorkspaceSymbolResponse>> {
-        self.read("workspace/symbol", |s| {
-            workspace_symbol::workspace_symbol(s, &params)
+        self.read_all("workspace/symbol", |world| {
+            workspace_symbol::workspace_symbol(world, &params)
         })
         .await
     }
@@ -881,9 +935,11 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensParams,
     ) -> Result<Option<SemanticTokensResult>> {
-        self.read("textDocument/semanticTokens/full", |s| {
-            semantic_tokens::full(s, &params)
-        })
+        self.read(
+            "textDocument/semanticTokens/full",
+            &params.text_document.uri,
+            |s| semantic_tokens::full(s, &params),
+        )
         .await
     }
 
@@ -891,16 +947,20 @@ impl LanguageServer for Backend {
         &self,
         params: SemanticTokensRangeParams,
     ) -> Result<Option<SemanticTokensRangeResult>> {
-        self.read("textDocument/semanticTokens/range", |s| {
-            semantic_tokens::range(s, &params)
-        })
+        self.read(
+            "textDocument/semanticTokens/range",
+            &params.text_document.uri,
+            |s| semantic_tokens::range(s, &params),
+        )
         .await
     }
 
     async fn folding_range(&self, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
-        self.read("textDocument/foldingRange", |s| {
-            folding_range::folding_range(s, &params)
-        })
+        self.read(
+            "textDocument/foldingRange",
+            &params.text_document.uri,
+            |s| folding_range::folding_range(s, &params),
+        )
         .await
     }
 
@@ -908,28 +968,30 @@ impl LanguageServer for Backend {
         &self,
         params: SelectionRangeParams,
     ) -> Result<Option<Vec<SelectionRange>>> {
-        self.read("textDocument/selectionRange", |s| {
-            selection_range::selection_range(s, &params)
-        })
+        self.read(
+            "textDocument/selectionRange",
+            &params.text_document.uri,
+            |s| selection_range::selection_range(s, &params),
+        )
         .await
     }
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        self.read("textDocument/codeAction", |s| {
+        self.read("textDocument/codeAction", &params.text_document.uri, |s| {
             code_action::code_action(s, &params)
         })
         .await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        self.read("textDocument/inlayHint", |s| {
+        self.read("textDocument/inlayHint", &params.text_document.uri, |s| {
             inlay_hint::inlay_hint(s, &params)
         })
         .await
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        self.read("textDocument/codeLens", |s| {
+        self.read("textDocument/codeLens", &params.text_document.uri, |s| {
             code_lens::code_lens(s, &params)
         })
         .await
@@ -943,18 +1005,18 @@ impl LanguageServer for Backend {
                 report::REPORT
             )));
         }
-        self.read("workspace/executeCommand", |s| {
-            report::report(s, &params.arguments)
+        self.read_all("workspace/executeCommand", |world| {
+            report::report(report::plan_of(world, &params.arguments), &params.arguments)
         })
         .await?
         .map(Some)
     }
 
     async fn formatting(&self, params: DocumentFormattingParams) -> Result<Option<Vec<TextEdit>>> {
-        self.read("textDocument/formatting", |s| {
+        self.read("textDocument/formatting", &params.text_document.uri, |s| {
             formatting::formatting(s, &params)
         })
-        .await
+        .await?
     }
 }
 

@@ -9,6 +9,9 @@
 //! - items with a block of several lines are separated by one blank line; elsewhere a blank line
 //!   the author left is kept, and runs of blank lines become one;
 //! - every comment is kept where it was: at the end of the line it ended, or on its own line;
+//! - a trailing comment set apart by more than one space keeps its column when the code before
+//!   it leaves room, so a column of comments stays aligned; when the code grows past it, the
+//!   comments of the lines around that shared the column move with it (one space otherwise);
 //! - every comment is kept byte for byte, trailing spaces included;
 //! - the file's line ending (the most used of `\n`, `\r\n` and `\r` outside strings, the first on
 //!   a tie) is used throughout and the file ends with one; a byte order mark is kept.
@@ -17,6 +20,9 @@
 //! character, and losing text is worse than leaving it untidy.
 
 use super::{Item, PlanFile, Span, ValueKind};
+
+// `format` returns `None` exactly when `first_syntax_error` names one: the two read the same
+// fields of the model.
 
 const WIDTH: usize = 100;
 const BLOCK_INDENT: usize = 2;
@@ -40,6 +46,8 @@ pub fn format(text: &str, file: &PlanFile) -> Option<String> {
         pending: None,
         after_comment: false,
         prev_end: 0,
+        trailing: Vec::new(),
+        line_source: None,
     };
     // Whether the element printed last was an item, and if so whether it took several lines.
     let mut previous_item: Option<bool> = None;
@@ -53,6 +61,7 @@ pub fn format(text: &str, file: &PlanFile) -> Option<String> {
         let blank = separate || has_blank_line(&text[printer.prev_end..item.span.start]);
         printer.line(0, blank);
         if let Some(line) = &single {
+            printer.line_source = Some(item.span.start);
             printer.push(line);
             printer.prev_end = item.span.end;
             // The one-line form has no comment inside, so none is skipped here.
@@ -62,6 +71,7 @@ pub fn format(text: &str, file: &PlanFile) -> Option<String> {
         previous_item = Some(single.is_some());
     }
     printer.comments_before(usize::MAX, 0, true);
+    align_trailing_comments(&mut printer.out, &printer.trailing);
     if !printer.out.is_empty() {
         printer.out.push_str(printer.newline);
     }
@@ -109,6 +119,21 @@ fn line_ending(text: &str, file: &PlanFile) -> &'static str {
     ["\n", "\r\n", "\r"][best]
 }
 
+/// Why `file` is not formatted: its first syntax error (in text order), or `None` when it can be.
+pub fn first_syntax_error(file: &PlanFile) -> Option<(Span, String)> {
+    if let Some(error) = file
+        .errors
+        .iter()
+        .min_by_key(|e| (e.span.start, e.span.end))
+    {
+        return Some((error.span, error.message.clone()));
+    }
+    file.stray_fields.first().map(|field| {
+        let message = format!("`{}:` is outside any item", field.key.text);
+        (field.span, message)
+    })
+}
+
 /// Parses and formats `text`; `None` when it has syntax errors.
 pub fn format_text(text: &str) -> Option<String> {
     format(text, &super::parse(text))
@@ -133,6 +158,19 @@ struct Printer<'a> {
     after_comment: bool,
     /// The end, in the source, of what was printed last.
     prev_end: usize,
+    /// Every comment printed at the end of a line, in order.
+    trailing: Vec<Trailing>,
+    /// Where, in the source, the code of the current output line starts.
+    line_source: Option<usize>,
+}
+
+/// A comment printed at the end of a line of code.
+struct Trailing {
+    /// Where the comment starts in the output, after the one space before it.
+    at: usize,
+    /// The column it had in the source, when more than one space set it apart there: the author
+    /// placed it, so it keeps that column.
+    column: Option<usize>,
 }
 
 impl Printer<'_> {
@@ -176,6 +214,21 @@ impl Printer<'_> {
             let body = &self.text[comment.start..comment.end];
             if self.pending.is_none() && !self.out.is_empty() && !has_line_break(between) {
                 self.push(" ");
+                let gap = between.len() - between.trim_end_matches([' ', '\t']).len();
+                // The column counts only on a line laid out as in the source: its code starts
+                // the source line the comment ends, not an item reflowed around it.
+                let same_line = self.line_source.is_some_and(|start| {
+                    let line_start = self.text[..start].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+                    self.text[line_start..start].trim().is_empty()
+                        && self
+                            .text
+                            .get(start..comment.start)
+                            .is_some_and(|between| !has_line_break(between))
+                });
+                self.trailing.push(Trailing {
+                    at: self.out.len(),
+                    column: (gap > 1 && same_line).then(|| column_of(self.text, comment.start)),
+                });
                 self.push(body);
             } else {
                 self.line(indent, allow_blank && has_blank_line(between));
@@ -194,6 +247,9 @@ impl Printer<'_> {
         self.comments_before(span.start, indent, false);
         if self.after_comment && self.pending.is_none() {
             self.line(indent, false);
+        }
+        if self.pending.is_some() || self.out.is_empty() {
+            self.line_source = Some(span.start);
         }
         if self.pending.is_none() {
             self.push(separator);
@@ -325,6 +381,57 @@ fn single_line(text: &str, comments: &[Span], item: &Item) -> Option<String> {
     fits.then_some(line)
 }
 
+/// The column (in characters, from 0) of byte `offset` on its line.
+fn column_of(text: &str, offset: usize) -> usize {
+    let line_start = text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    text[line_start..offset].chars().count()
+}
+
+/// Moves each trailing comment that had a column of its own in the source to that column, when
+/// the code before it leaves room. The comments of adjacent lines that shared a column form a
+/// run and all take the farthest column any of them needs, so that they stay aligned when one
+/// line's code grew past the column.
+fn align_trailing_comments(out: &mut String, trailing: &[Trailing]) {
+    // (line, column now, wanted column) of each comment that has one.
+    let mut placed: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut line = 0;
+    let mut scanned = 0;
+    for comment in trailing {
+        let Some(wanted) = comment.column else {
+            continue;
+        };
+        let before = &out[scanned..comment.at];
+        line += before.matches(['\n', '\r']).count() - before.matches("\r\n").count();
+        scanned = comment.at;
+        placed.push((comment.at, line, column_of(out, comment.at), wanted));
+    }
+    let mut targets = vec![0; placed.len()];
+    let mut start = 0;
+    while start < placed.len() {
+        let (_, first_line, _, wanted) = placed[start];
+        let mut end = start + 1;
+        while end < placed.len()
+            && placed[end].1 == first_line + (end - start)
+            && placed[end].3 == wanted
+        {
+            end += 1;
+        }
+        let target = placed[start..end]
+            .iter()
+            .map(|&(_, _, now, wanted)| now.max(wanted))
+            .max()
+            .unwrap_or(wanted);
+        targets[start..end].fill(target);
+        start = end;
+    }
+    // From the end, so that the offsets before each insertion still hold.
+    for (&(at, _, now, _), &target) in placed.iter().zip(&targets).rev() {
+        if target > now {
+            out.insert_str(at, &" ".repeat(target - now));
+        }
+    }
+}
+
 fn has_line_break(text: &str) -> bool {
     text.contains(['\n', '\r'])
 }
@@ -347,12 +454,13 @@ mod tests {
 
     #[test]
     fn the_spec_example_keeps_its_layout_but_for_spacing() {
+        // (The trailing comment set apart by three spaces keeps its column.)
         let source = include_str!("../../tests/fixtures/spec_example.plan");
         let formatted = fmt(source);
         assert_eq!(fmt(&formatted), formatted);
         assert!(formatted.contains("person dev_b \"Bo Chen\" { team: payments }\n"));
         assert!(formatted.contains(
-            "  depends_on: vault_upgrade + 1w, identity.sso # a lag, then a reference to a missing item\n"
+            "  depends_on: vault_upgrade + 1w, identity.sso   # a lag, then a reference to a missing item\n"
         ));
     }
 
@@ -360,6 +468,22 @@ mod tests {
     fn one_canonical_layout() {
         let source = "# header\n\n\n\nteam   payments \"Payments\"{lead:@maria members : @a,@b\n\n\n channel:\"#pay\"}\nperson a \"A\"{team:payments}\nperson b \"B\"{\n  team: payments\n}\ninitiative x{depends_on:a+1w,b}";
         let expected = "# header\n\nteam payments \"Payments\" {\n  lead: @maria\n  members: @a, @b\n\n  channel: \"#pay\"\n}\n\nperson a \"A\" { team: payments }\nperson b \"B\" { team: payments }\ninitiative x { depends_on: a + 1w, b }\n";
+        assert_eq!(fmt(source), expected);
+        assert_eq!(fmt(expected), expected);
+    }
+
+    #[test]
+    fn a_column_of_trailing_comments_stays_aligned() {
+        // Set apart by more than one space: each keeps its column, however the code moved.
+        let source = "initiative a {\n  owner:@a         # who\n  duration:   3w   # how long\n}\n\n\
+                      milestone m {\n  date: 2027-01-04  # lone, far out\n  requires: a # one space\n}\n";
+        let expected = "initiative a {\n  owner: @a        # who\n  duration: 3w     # how long\n}\n\n\
+                        milestone m {\n  date: 2027-01-04  # lone, far out\n  requires: a # one space\n}\n";
+        assert_eq!(fmt(source), expected);
+        assert_eq!(fmt(expected), expected);
+        // When one line's code grows past the column, the lines that shared it move with it.
+        let source = "initiative a {\n  owner: @a       # one\n  depends_on:b,c  # two\n  duration: 1w    # three\n}\n";
+        let expected = "initiative a {\n  owner: @a        # one\n  depends_on: b, c # two\n  duration: 1w     # three\n}\n";
         assert_eq!(fmt(source), expected);
         assert_eq!(fmt(expected), expected);
     }

@@ -13,6 +13,7 @@ pub(super) fn lower(tree: &Tree, text: &str) -> PlanFile {
         file: PlanFile::default(),
         lines: None,
         last_unexpected_line: None,
+        bad_value: false,
     };
     lowerer.top_level(tree.root_node());
     lowerer.file.comments.sort();
@@ -31,6 +32,8 @@ struct Lowerer<'t> {
     /// Built on the first error only: clean files never pay for it.
     lines: Option<LineIndex>,
     last_unexpected_line: Option<usize>,
+    /// A value of the field being lowered was reported as malformed: the field is broken.
+    bad_value: bool,
 }
 
 fn span(node: Node) -> Span {
@@ -282,12 +285,18 @@ impl<'t> Lowerer<'t> {
             .map(span)
             .unwrap_or(Span::new(key.span.end, key.span.end));
         let mut values = Vec::new();
+        self.bad_value = false;
         let mut cursor = node.walk();
-        for value in node.children_by_field_name("value", &mut cursor) {
+        let value_nodes: Vec<Node> = node.children_by_field_name("value", &mut cursor).collect();
+        for (i, &value) in value_nodes.iter().enumerate() {
+            if let Some(previous) = i.checked_sub(1).map(|p| value_nodes[p]) {
+                self.missing_comma(node, previous, value);
+            }
             if let Some(value) = self.value(value) {
                 values.push(value);
             }
         }
+        let bad_value = std::mem::take(&mut self.bad_value);
         let mut cursor = node.walk();
         for child in node.children(&mut cursor) {
             match child.kind() {
@@ -311,14 +320,18 @@ impl<'t> Lowerer<'t> {
         }
         // When an error follows right after `key:`, that error is the message.
         let error_follows = next.is_some_and(|n| n.is_error());
-        if values.is_empty() && !node.has_error() && !error_follows {
+        if values.is_empty() && !node.has_error() && !error_follows && !bad_value {
             self.error(
                 key.span.cover(colon),
                 format!("missing value after `{}:`", key.text),
             );
         }
         Field {
-            broken: node.has_error() || error_follows || values.is_empty() || key_node.is_missing(),
+            broken: node.has_error()
+                || error_follows
+                || values.is_empty()
+                || key_node.is_missing()
+                || bad_value,
             key,
             colon,
             values,
@@ -336,6 +349,10 @@ impl<'t> Lowerer<'t> {
             "date" => ValueKind::Date(parse_date(text)),
             "duration" => ValueKind::Duration(self.duration(node)),
             "integer" => ValueKind::Integer(text.parse().ok()),
+            "malformed" => {
+                self.malformed(node);
+                return None;
+            }
             "percent" => ValueKind::Percent(text.trim_end_matches('%').parse().ok()),
             "person_reference" => {
                 let name = node
@@ -355,10 +372,32 @@ impl<'t> Lowerer<'t> {
                     node.child_by_field_name("name")
                         .filter(|n| !n.is_missing())?,
                 );
-                let lag = node.child_by_field_name("lag").map(|lag| Lag {
-                    duration: self.duration(lag),
-                    span: span(lag),
-                });
+                if let Some(minus) = node
+                    .child_by_field_name("sign")
+                    .filter(|sign| sign.kind() == "-")
+                {
+                    self.bad_value = true;
+                    self.error(
+                        span(minus),
+                        format!(
+                            "a lag is written with `+`, like `{} + 1w`: it is the time to wait \
+                             after `{}` ends, never negative",
+                            self.text(node.child_by_field_name("name")?),
+                            self.text(node.child_by_field_name("name")?)
+                        ),
+                    );
+                }
+                let lag = match node.child_by_field_name("lag") {
+                    Some(lag) if lag.kind() == "malformed" => {
+                        self.malformed(lag);
+                        None
+                    }
+                    Some(lag) if !lag.is_missing() => Some(Lag {
+                        duration: self.duration(lag),
+                        span: span(lag),
+                    }),
+                    _ => None,
+                };
                 ValueKind::Reference(Reference { name, lag })
             }
             _ => return None,
@@ -367,6 +406,35 @@ impl<'t> Lowerer<'t> {
             kind,
             span: span(node),
         })
+    }
+
+    /// A value that starts with a digit but is no date, duration, percentage or number: what is
+    /// wrong with it, in the user's words.
+    fn malformed(&mut self, node: Node) {
+        self.bad_value = true;
+        let message = malformed_message(self.text(node));
+        self.error(span(node), message);
+    }
+
+    /// `@maria @bo`: two values with no `,` between them. Pointed at the second, which is where
+    /// the comma is missing.
+    fn missing_comma(&mut self, field: Node, previous: Node, value: Node) {
+        let mut cursor = field.walk();
+        let comma_between = field.children(&mut cursor).any(|child| {
+            child.kind() == ","
+                && child.start_byte() >= previous.end_byte()
+                && child.end_byte() <= value.start_byte()
+        });
+        if !comma_between {
+            let (before, after) = (self.text(previous), self.text(value));
+            self.error(
+                span(value),
+                format!(
+                    "missing `,` before `{after}`: the values of a list are separated by commas, \
+                     like `{before}, {after}`"
+                ),
+            );
+        }
     }
 
     fn name(&self, node: Node) -> Name {
@@ -582,6 +650,52 @@ impl<'t> Lowerer<'t> {
 }
 
 /// The kind word a misspelled word most likely meant.
+/// What is wrong with a token that starts with a digit but is no value: a date not written
+/// YYYY-MM-DD, a duration that is not whole days or weeks, or something else.
+fn malformed_message(text: &str) -> String {
+    const DURATIONS: &str = "durations are whole days or weeks, like `10d` or `2w`";
+    let parts: Vec<&str> = text.split(['/', '-', '.']).collect();
+    let numeric = |part: &&str| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit());
+    if parts.len() == 3 && parts.iter().all(numeric) {
+        // Year first: the day and month are unambiguous, so the fix can be spelled out.
+        return match (parts[0].len(), parts[1].len(), parts[2].len()) {
+            (4, 1..=2, 1..=2) => format!(
+                "`{text}` is not a date: a date is written YYYY-MM-DD, so `{}-{:0>2}-{:0>2}`",
+                parts[0], parts[1], parts[2]
+            ),
+            (1..=2, 1..=2, 4) => format!(
+                "`{text}` is not a date: a date is written YYYY-MM-DD, year first, like \
+                 `2027-01-04`"
+            ),
+            _ => format!("`{text}` is not a date: a date is written YYYY-MM-DD, like `2027-01-04`"),
+        };
+    }
+    if text.contains(['/', '-']) {
+        return format!("`{text}` is not a date: a date is written YYYY-MM-DD, like `2027-01-04`");
+    }
+    let number_end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(number_end);
+    match (number.parse::<f64>(), unit) {
+        (Ok(amount), "w") => format!(
+            "`{text}` is not a duration: {DURATIONS}; {number} weeks is about `{}d`",
+            (amount * 7.0).round()
+        ),
+        (Ok(amount), "d") => format!(
+            "`{text}` is not a duration: {DURATIONS}; round it to `{}d`",
+            amount.round().max(1.0)
+        ),
+        (Ok(_), unit) if !unit.is_empty() && unit.chars().all(|c| c.is_ascii_alphabetic()) => {
+            format!("`{text}` is not a duration: {DURATIONS}; `{unit}` is not a unit")
+        }
+        _ => format!(
+            "`{text}` is not a value: expected a date (`2027-01-04`), a duration (`10d`, `2w`), \
+             a percentage (`40%`) or a number"
+        ),
+    }
+}
+
 fn misspelled_kind(word: &str) -> Option<Kind> {
     Kind::ALL
         .into_iter()
@@ -628,4 +742,68 @@ fn parse_date(text: &str) -> DateValue {
     let month = parts.next().unwrap_or(0);
     let day = parts.next().unwrap_or(0);
     DateValue { year, month, day }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse;
+    use super::*;
+
+    /// The keys of the fields of the file's items, as the model holds them.
+    fn keys(text: &str) -> Vec<Vec<(String, bool, usize)>> {
+        parse(text)
+            .items
+            .iter()
+            .map(|item| {
+                item.fields
+                    .iter()
+                    .map(|f| (f.key.text.clone(), f.broken, f.values.len()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_natural_mistake_stays_inside_its_item() {
+        let field = |key: &str, broken, values| (key.to_string(), broken, values);
+        for (mistake, values) in [
+            ("duration: 1.5w", 0),
+            ("duration: 2m", 0),
+            ("start: 2027/01/04", 0),
+            ("depends_on: a - 1w", 1),
+        ] {
+            let text = format!("initiative x {{\n  {mistake}\n  owner: @ana\n  team: t\n}}\n");
+            let key = mistake.split(':').next().unwrap();
+            assert_eq!(
+                keys(&text),
+                vec![vec![
+                    field(key, true, values),
+                    field("owner", false, 1),
+                    field("team", false, 1),
+                ]],
+                "{mistake}"
+            );
+            assert_eq!(parse(&text).errors.len(), 1, "{mistake}");
+        }
+        // A missing comma loses no value and breaks nothing.
+        assert_eq!(
+            keys("team t { members: @maria @bo  lead: @maria }\n"),
+            vec![vec![field("members", false, 2), field("lead", false, 1)]]
+        );
+    }
+
+    #[test]
+    fn malformed_values_are_named_in_the_users_words() {
+        for (text, message) in [
+            ("1.5w", "1.5 weeks is about `11d`"),
+            ("2m", "durations are whole days or weeks"),
+            ("2027/1/4", "so `2027-01-04`"),
+            ("4.1.2027", "year first"),
+            ("2027-01-04T10", "a date is written YYYY-MM-DD"),
+            ("12abc3", "is not a value"),
+        ] {
+            let got = malformed_message(text);
+            assert!(got.contains(message), "{text}: {got}");
+        }
+    }
 }

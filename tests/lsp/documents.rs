@@ -134,7 +134,8 @@ async fn a_thousand_rapid_changes_apply_in_order() {
     assert_eq!(published["version"], 1002);
     assert_eq!(short_diagnostics(&published), expected);
 
-    let snapshot = client.backend.snapshot().unwrap();
+    let world = client.backend.snapshot().unwrap();
+    let snapshot = world.project(&uri.parse().unwrap()).unwrap();
     let file = snapshot.file(&uri.parse().unwrap()).unwrap();
     assert_eq!(snapshot.text(file), text);
     let analyses = client.backend.analysis_count();

@@ -376,7 +376,7 @@ async fn formatting_returns_the_edit_to_the_canonical_layout() {
         .unwrap();
     assert_eq!(again, json!([]));
 
-    // A file with a syntax error is left alone.
+    // A file with a syntax error is left alone, and the answer says why.
     client.edit(uri, 3, [1, 7, 1, 10], "").await;
     let broken = client
         .request(
@@ -384,8 +384,12 @@ async fn formatting_returns_the_edit_to_the_canonical_layout() {
             json!({"textDocument": {"uri": uri}, "options": options}),
         )
         .await
-        .unwrap();
-    assert_eq!(broken, Value::Null);
+        .unwrap_err();
+    assert_eq!(
+        broken["message"],
+        "not formatted: the file has syntax errors; the first, on line 2 column 3: \
+         missing value after `lead:`"
+    );
 }
 
 /// Applies one edit (in UTF-16 positions) to ASCII `text`.

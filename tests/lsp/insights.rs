@@ -105,6 +105,64 @@ async fn hover_is_plain_text_for_a_client_without_markdown() {
         .await
         .unwrap();
     assert_eq!(hover["contents"]["kind"], "plaintext");
+    // The Markdown is taken out, not sent labelled plain text: no `**person**` shown literally.
+    let text = hover["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.starts_with(
+            "person maria: Maria Lopez\n\n- Owns:\n  - program Checkout v2 (checkout)"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains('*') && !text.contains('`'), "{text}");
+}
+
+/// The documentation of field completions in `initiative x { | }`, for a client that takes the
+/// formats `formats`: (kind, text) of each item that has some.
+async fn completion_documentation(formats: Value) -> Vec<(String, String)> {
+    let mut client = Client::start(Setup {
+        text_document: json!({"completion": {"completionItem": {"documentationFormat": formats}}}),
+        ..Setup::default()
+    })
+    .await;
+    let uri = "file:///nowhere/work.plan";
+    client.open(uri, "initiative x {\n  \n}\n").await;
+    let answer = client
+        .request("textDocument/completion", position(uri, 1, 2))
+        .await
+        .unwrap();
+    let items = answer
+        .get("items")
+        .unwrap_or(&answer)
+        .as_array()
+        .unwrap()
+        .clone();
+    items
+        .iter()
+        .filter_map(|item| {
+            let documentation = item.get("documentation")?;
+            Some((
+                documentation["kind"].as_str().unwrap().to_string(),
+                documentation["value"].as_str().unwrap().to_string(),
+            ))
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_documentation_is_plain_text_for_a_client_without_markdown() {
+    let markdown = completion_documentation(json!(["markdown", "plaintext"])).await;
+    assert!(
+        markdown
+            .iter()
+            .any(|(kind, text)| kind == "markdown" && text.contains('`')),
+        "{markdown:?}"
+    );
+    let plain = completion_documentation(json!(["plaintext"])).await;
+    assert_eq!(plain.len(), markdown.len());
+    for (kind, text) in &plain {
+        assert_eq!(kind, "plaintext");
+        assert!(!text.contains('`') && !text.contains("**"), "{text}");
+    }
 }
 
 /// The code actions at `range`, as `title` lines, and the actions themselves.

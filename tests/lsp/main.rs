@@ -6,6 +6,7 @@ mod background;
 mod documents;
 mod features;
 mod insights;
+mod projects;
 mod reliability;
 mod report;
 mod stdio;

@@ -167,7 +167,10 @@ async function fetchReport(format: 'html' | 'md' | 'json'): Promise<string> {
   if (client === undefined) {
     throw new Error('the planls language server is not running (see Plan: Show Language Server Output)');
   }
-  const answer = await client.sendRequest('workspace/executeCommand', reportRequest(format));
+  // The plan of the plan file in view, when there is one; else the server's first plan.
+  const editor = vscode.window.activeTextEditor;
+  const uri = editor?.document.languageId === 'plan' ? editor.document.uri.toString() : undefined;
+  const answer = await client.sendRequest('workspace/executeCommand', reportRequest(format, uri));
   if (typeof answer !== 'string') {
     throw new Error(`the server answered the report with ${JSON.stringify(answer)}`);
   }

@@ -9,9 +9,15 @@ export const SHOW_REPORT = 'planls.showReport';
 /** How long typing must pause before the view asks for a new report. */
 export const REFRESH_DELAY_MS = 400;
 
-/** The `workspace/executeCommand` parameters for the report in `format`. */
-export function reportRequest(format: 'html' | 'md' | 'json' = 'html'): { command: string; arguments: unknown[] } {
-  return { command: REPORT_COMMAND, arguments: [{ format }] };
+/**
+ * The `workspace/executeCommand` parameters for the report in `format`, of the plan of the
+ * document `uri` (the one in view) when given.
+ */
+export function reportRequest(
+  format: 'html' | 'md' | 'json' = 'html',
+  uri?: string,
+): { command: string; arguments: unknown[] } {
+  return { command: REPORT_COMMAND, arguments: [uri === undefined ? { format } : { format, uri }] };
 }
 
 /**

@@ -16,6 +16,10 @@ test('the extension asks for the command the server offers', () => {
   assert.ok(named, 'src/lsp/report.rs no longer defines REPORT');
   assert.equal(REPORT_COMMAND, named[1]);
   assert.deepEqual(reportRequest(), { command: 'planls.report', arguments: [{ format: 'html' }] });
+  assert.deepEqual(reportRequest('md', 'file:///p/work.plan'), {
+    command: 'planls.report',
+    arguments: [{ format: 'md', uri: 'file:///p/work.plan' }],
+  });
   const manifest = JSON.parse(readFileSync(join(EXTENSION, 'package.json'), 'utf8'));
   const commands = manifest.contributes.commands.map((c: { command: string }) => c.command);
   assert.ok(commands.includes(SHOW_REPORT), `${SHOW_REPORT} is not in package.json`);

@@ -372,7 +372,11 @@ function M.report(opts)
     path = vim.fn.stdpath("cache") .. "/planls-report.html"
   end
   path = vim.fn.fnamemodify(path, ":p")
-  local params = { command = "planls.report", arguments = { { format = "html" } } }
+  -- The report of the current buffer's plan (the server's first plan when it is in none).
+  local params = {
+    command = "planls.report",
+    arguments = { { format = "html", uri = vim.uri_from_bufnr(0) } },
+  }
   local function handler(err, result)
     if err ~= nil or type(result) ~= "string" then
       local problem = "the report failed: " .. (err and (err.message or vim.inspect(err)) or vim.inspect(result))
