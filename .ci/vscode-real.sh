@@ -22,6 +22,13 @@ CODE_SERVER="$CODE_SERVER_DIR/node_modules/.bin/code-server"
 VENV="$TOOLS/selenium-venv"
 ARTIFACTS="$repo/target/ci-artifacts/vscode"
 
+# `--install-only`: install the tools and stop, so that .ci/run can start the slow cold install
+# in the background while cargo builds.
+install_only=""
+if [[ "${1:-}" == "--install-only" ]]; then
+  install_only=1
+  shift
+fi
 vsix="${1:-}"
 planls="${2:-$repo/target/release/planls}"
 if [[ -z "$vsix" ]]; then
@@ -46,12 +53,14 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@"
 }
 
-for input in "$vsix" "$planls"; do
-  if [[ ! -s "$input" ]]; then
-    echo "vscode-real.sh: $input is missing: .ci/editors.sh builds the .vsix and the release server" >&2
-    exit 1
-  fi
-done
+if [[ -z "$install_only" ]]; then
+  for input in "$vsix" "$planls"; do
+    if [[ ! -s "$input" ]]; then
+      echo "vscode-real.sh: $input is missing: .ci/editors.sh builds the .vsix and the release server" >&2
+      exit 1
+    fi
+  done
+fi
 
 step "VS Code (code-server $CODE_SERVER_VERSION): tools"
 code_server_ready() { [[ -x "$CODE_SERVER" && -f "$CODE_SERVER_DIR/.complete" ]]; }
@@ -89,6 +98,10 @@ selenium_version="$(sed -n 's/^selenium==//p' tests/vscode/requirements.txt)"
 if [[ "$("$VENV/bin/python" -c 'import selenium; print(selenium.__version__)' 2>/dev/null)" != "$selenium_version" ]]; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet -r tests/vscode/requirements.txt
+fi
+
+if [[ -n "$install_only" ]]; then
+  exit 0
 fi
 
 step "VS Code (code-server $CODE_SERVER_VERSION): the extension against the release server, in headless Chromium"
