@@ -146,3 +146,51 @@ fn the_example_is_clean_when_the_whole_repository_is_checked() {
         .collect();
     assert_eq!(twice, Vec::<&str>::new());
 }
+
+/// Runs `planls COMMAND ARGS` in `dir`: exit status, stdout, stderr.
+fn planls(dir: &Path, command: &str, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_planls"))
+        .arg(command)
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the planls binary runs");
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn the_forecast_commands_read_one_plan_with_its_date() {
+    let dir = folder(&[
+        ("a/planls.toml", "today = 2027-01-04\n"),
+        ("a/work.plan", PLAN_A),
+        ("b/planls.toml", ""),
+        ("b/work.plan", PLAN_B),
+    ]);
+    // One plan: its `today` counts, as in `check`. `a` depends on `beta` (2027-03-01) and
+    // starts the day after; a later today would start it later.
+    let (code, stdout, stderr) = planls(dir.path(), "schedule", &["a", "--format", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("\"start\": \"2027-03-02\""), "{stdout}");
+    let (code, stdout, stderr) = planls(dir.path(), "report", &["a", "--format", "json"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(stdout.contains("2027-01-04"), "{stdout}");
+
+    // Two plans are two namespaces: a forecast of both together would mix them.
+    for command in ["schedule", "report", "export"] {
+        let mut args = vec!["a", "b"];
+        if command == "export" {
+            args.extend(["--format", "dot"]);
+        }
+        let (code, _, stderr) = planls(dir.path(), command, &args);
+        assert_eq!(code, Some(2), "{command}: {stderr}");
+        assert!(
+            stderr.contains("the paths hold 2 separate plans"),
+            "{command}: {stderr}"
+        );
+    }
+}

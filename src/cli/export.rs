@@ -11,7 +11,7 @@ use crate::export::{dot, mermaid, taskjuggler};
 
 pub fn run(
     args: &ExportArgs,
-    today: NaiveDate,
+    clock_today: NaiveDate,
     stdout: impl Write,
     mut stderr: impl Write,
 ) -> io::Result<u8> {
@@ -22,7 +22,9 @@ pub fn run(
         )?;
         return Ok(EXIT_TROUBLE);
     }
-    let (analysis, trouble) = load::analyse(&args.paths, today, &mut stderr)?;
+    let load::Loaded {
+        analysis, trouble, ..
+    } = load::analyse(&args.paths, args.today, clock_today, &mut stderr)?;
     if args.format == ExportFormat::Tjp {
         if let Some(warning) = taskjuggler::out_of_range(&analysis) {
             writeln!(stderr, "planls: warning: {warning}")?;

@@ -1,6 +1,7 @@
 //! Reading the workspace the way `check` does, for the commands that render the forecast:
 //! the same paths, walk and problems on stderr.
 
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -8,25 +9,62 @@ use chrono::NaiveDate;
 
 use super::walk;
 use crate::analysis::{self, Analysis, Options, Workspace};
+use crate::project::{ProjectKey, Projects};
 
-/// The analysis of the files under `paths`, and whether some path could not be used (each
-/// problem is one line on `stderr`, as `check` says it; the other files are still read).
+/// What [`analyse`] read: the analysis of one plan, the day that counted as today, and whether
+/// some path could not be used.
+pub struct Loaded {
+    pub analysis: Analysis,
+    pub today: NaiveDate,
+    pub trouble: bool,
+}
+
+/// The analysis of the files under `paths`, read as `check` reads them: the same walk, each
+/// plan's `exclude`, and the problems one line each on `stderr` (the other files are still
+/// read). A forecast is of one plan: files of several plans (several `planls.toml` roots) are a
+/// problem, since their IDs are not one namespace. Today is `--today`, else the plan's
+/// `planls.toml`, else the clock.
 pub fn analyse(
     paths: &[PathBuf],
-    today: NaiveDate,
+    explicit_today: Option<NaiveDate>,
+    clock_today: NaiveDate,
     mut stderr: impl Write,
-) -> io::Result<(Analysis, bool)> {
+) -> io::Result<Loaded> {
     let walk::Found {
         inputs,
         mut problems,
         warnings,
     } = walk::find_inputs(paths);
+    let mut projects = Projects::default();
     let mut sources = Vec::new();
+    let mut plans: BTreeSet<ProjectKey> = BTreeSet::new();
     for input in &inputs {
+        if !input.named && projects.is_excluded(&input.path) {
+            continue;
+        }
         match walk::read(input) {
-            Ok(source) => sources.push(source),
+            Ok(source) => {
+                plans.insert(projects.key_of(&input.path));
+                sources.push(source);
+            }
             Err(problem) => problems.push(problem),
         }
+    }
+    problems.append(&mut projects.problems);
+    if plans.len() > 1 {
+        let roots: Vec<String> = plans
+            .iter()
+            .map(|key| match &key.root {
+                Some(root) => root.display().to_string(),
+                None => "files under no planls.toml".to_string(),
+            })
+            .collect();
+        problems.push(format!(
+            "the paths hold {} separate plans ({}): give the folder of one plan",
+            plans.len(),
+            roots.join(", ")
+        ));
+        sources.clear();
     }
     for warning in &warnings {
         writeln!(stderr, "planls: warning: {warning}")?;
@@ -35,11 +73,14 @@ pub fn analyse(
         writeln!(stderr, "planls: {problem}")?;
     }
     stderr.flush()?;
+    let config_today = plans.first().and_then(|key| projects.config_of(key).today);
+    let today = explicit_today.or(config_today).unwrap_or(clock_today);
     let workspace = Workspace::from_texts(sources.into_iter().map(|s| (s.display, s.text)));
-    Ok((
-        analysis::analyze(&workspace, &Options { today }),
-        !problems.is_empty(),
-    ))
+    Ok(Loaded {
+        analysis: analysis::analyze(&workspace, &Options { today }),
+        today,
+        trouble: !problems.is_empty(),
+    })
 }
 
 /// Writes `text`; a closed pipe (`planls schedule | head`) is not an error.

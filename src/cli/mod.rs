@@ -342,26 +342,20 @@ pub fn main(cli: Cli) -> ExitCode {
             ExitCode::from(finish(check::run(&args, today, color, stdout, stderr)))
         }
         Command::Report(args) => {
-            // The clock is read here, never in the report.
-            let today = args
-                .today
-                .unwrap_or_else(|| chrono::Local::now().date_naive());
+            // The clock is read here, never in the report; --today and planls.toml win over it.
+            let today = chrono::Local::now().date_naive();
             let stdout = io::stdout().lock();
             let stderr = io::stderr().lock();
             ExitCode::from(finish(report::run(&args, today, stdout, stderr)))
         }
         Command::Serve => crate::lsp::run_stdio(),
         Command::Schedule(args) => {
-            let today = args
-                .today
-                .unwrap_or_else(|| chrono::Local::now().date_naive());
+            let today = chrono::Local::now().date_naive();
             let (stdout, stderr) = (io::stdout().lock(), io::stderr().lock());
             ExitCode::from(finish(schedule::run(&args, today, stdout, stderr)))
         }
         Command::Export(args) => {
-            let today = args
-                .today
-                .unwrap_or_else(|| chrono::Local::now().date_naive());
+            let today = chrono::Local::now().date_naive();
             let (stdout, stderr) = (io::stdout().lock(), io::stderr().lock());
             ExitCode::from(finish(export::run(&args, today, stdout, stderr)))
         }

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::{git, walk, ReportArgs, ReportFormat, EXIT_OK, EXIT_TROUBLE};
+use super::{git, load, ReportArgs, ReportFormat, EXIT_OK, EXIT_TROUBLE};
 use crate::analysis::{self, Options, Workspace};
 use crate::report::{self, Format};
 
@@ -15,36 +15,21 @@ use crate::report::{self, Format};
 /// read, the ref is unknown or the output cannot be written).
 pub fn run(
     args: &ReportArgs,
-    today: NaiveDate,
+    clock_today: NaiveDate,
     mut stdout: impl Write,
     mut stderr: impl Write,
 ) -> io::Result<u8> {
-    let walk::Found {
-        inputs,
-        mut problems,
-        warnings,
-    } = walk::find_inputs(&args.paths);
-    let mut sources = Vec::new();
-    for input in &inputs {
-        match walk::read(input) {
-            Ok(source) => sources.push(source),
-            Err(problem) => problems.push(problem),
-        }
-    }
-    for warning in &warnings {
-        writeln!(stderr, "planls: warning: {warning}")?;
-    }
-    for problem in &problems {
-        writeln!(stderr, "planls: {problem}")?;
-    }
-    if !problems.is_empty() {
+    let load::Loaded {
+        analysis,
+        today,
+        trouble,
+    } = load::analyse(&args.paths, args.today, clock_today, &mut stderr)?;
+    if trouble {
         // A report of part of the plan would say the wrong thing with confidence.
         writeln!(stderr, "planls: no report written")?;
         return Ok(EXIT_TROUBLE);
     }
     let options = Options { today };
-    let workspace = Workspace::from_texts(sources.into_iter().map(|s| (s.display, s.text)));
-    let analysis = analysis::analyze(&workspace, &options);
     let mut built = report::build(&analysis, today);
     if let Some(reference) = &args.since {
         match git::files_at(&args.paths, reference) {

@@ -10,11 +10,13 @@ use crate::export::schedule as rows;
 
 pub fn run(
     args: &ScheduleArgs,
-    today: NaiveDate,
+    clock_today: NaiveDate,
     stdout: impl Write,
     stderr: impl Write,
 ) -> io::Result<u8> {
-    let (analysis, trouble) = load::analyse(&args.paths, today, stderr)?;
+    let load::Loaded {
+        analysis, trouble, ..
+    } = load::analyse(&args.paths, args.today, clock_today, stderr)?;
     let rows = rows::rows(&analysis);
     let text = match args.format {
         ScheduleFormat::Table => rows::table(&rows),
