@@ -277,11 +277,13 @@ fn mermaid_parses_the_exports_and_draws_planls_dates() {
         );
         let gantt = write(
             "gantt.mmd",
-            planls(&["export", "--format", "mermaid", path]),
+            planls(&["export", "--format", "mermaid", "--today", TODAY, path]),
         );
         let graph = write(
             "graph.mmd",
-            planls(&["export", "--format", "mermaid", "--graph", path]),
+            planls(&[
+                "export", "--format", "mermaid", "--graph", "--today", TODAY, path,
+            ]),
         );
         let output = Command::new("node")
             .arg(repo("tests/mermaid/check.mjs"))
