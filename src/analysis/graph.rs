@@ -24,6 +24,8 @@ pub struct Dependency {
     pub dependency: ItemId,
     /// Free days between the dependency's end and the dependent's start.
     pub lag_days: i64,
+    /// The same lag in working days (`1w` is 5), which a working-days program counts.
+    pub lag_working_days: i64,
     /// `depends_on` or `requires`.
     pub key: &'static str,
     /// The dependent's file, where the reference is written.
@@ -112,11 +114,15 @@ fn collect_dependencies(index: &Index, facts: &Facts, item: ItemId, out: &mut Ve
     let Some(key) = dependency_key(info.kind) else {
         return;
     };
-    for (position, (dependency, lag_days, _)) in facts.of(item).items(key).enumerate() {
+    let f = facts.of(item);
+    for (position, ((dependency, lag_days, _), lag_working_days)) in
+        f.items(key).zip(f.working_lags(key)).enumerate()
+    {
         out.push(Dependency {
             dependent: item,
             dependency,
             lag_days,
+            lag_working_days,
             key,
             file: info.file,
             position,

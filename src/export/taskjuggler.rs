@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use crate::analysis::schedule::{add_days, days_between, is_under_way, Extent, Replan};
+use crate::analysis::schedule::{add_days, is_under_way, Extent, Replan};
 use crate::analysis::{Analysis, ItemId, NaiveDate, ScheduleState};
 use crate::syntax::Kind;
 
@@ -67,7 +67,7 @@ pub fn task_inputs(analysis: &Analysis, item: ItemId) -> Option<TaskInputs> {
                         Some(ScheduleState::Scheduled(_))
                     )
             })
-            .map(|(_, d)| (d.dependency, d.lag_days))
+            .map(|(_, d)| (d.dependency, forecast.calendar().lag(d)))
             .collect()
     };
     let (own_start, days) = match analysis.item(item).kind {
@@ -111,7 +111,7 @@ fn replan_from_today(analysis: &Analysis, task: &mut TaskInputs) {
         Some(Replan::Remaining { .. } | Replan::EndPushed { .. }) => {
             if let Some((start, end)) = forecast.dates(item) {
                 task.own_start = Some(start);
-                task.days = Some(days_between(start, end) + 1);
+                task.days = Some(forecast.calendar().length(start, end));
                 task.depends.clear();
             }
             return;
@@ -191,11 +191,31 @@ pub fn export(analysis: &Analysis) -> String {
         quote(&title)
     );
     let _ = writeln!(out, "  timezone \"UTC\"");
+    let calendar = analysis.forecast().calendar();
+    if calendar.counts_working_days() {
+        // Whole days: a day of `length` is a working day, Monday to Friday.
+        let _ = writeln!(
+            out,
+            "  dailyworkinghours 24\n  workinghours mon - fri 0:00 - 24:00\n  workinghours sat, sun off"
+        );
+    }
     let _ = writeln!(
         out,
         "  extend task {{\n    text PlanlsId \"planls ID\"\n  }}"
     );
     let _ = writeln!(out, "}}\n");
+    if calendar.counts_working_days() {
+        for day in calendar.holidays() {
+            let _ = writeln!(out, "leaves holiday \"Holiday\" {day}");
+        }
+        out.push('\n');
+    }
+    // Working days are TaskJuggler's working time: `length` and `gaplength`.
+    let (length, gap) = if calendar.counts_working_days() {
+        ("length", "gaplength")
+    } else {
+        ("duration", "gapduration")
+    };
     for (item, id) in &person_ids {
         let info = analysis.item(*item);
         let name = info.title.clone().unwrap_or_else(|| info.name.clone());
@@ -213,7 +233,7 @@ pub fn export(analysis: &Analysis) -> String {
             .iter()
             .map(|(d, lag)| match lag {
                 0 => by_item[d].to_string(),
-                lag => format!("{} {{ gapduration {lag}d }}", by_item[d]),
+                lag => format!("{} {{ {gap} {lag}d }}", by_item[d]),
             })
             .collect();
         let mut anchor = None;
@@ -243,7 +263,7 @@ pub fn export(analysis: &Analysis) -> String {
         }
         match task.days {
             Some(days) => {
-                let _ = writeln!(out, "  duration {days}d");
+                let _ = writeln!(out, "  {length} {days}d");
             }
             None => {
                 let _ = writeln!(out, "  milestone");
