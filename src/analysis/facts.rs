@@ -445,10 +445,14 @@ pub fn interpret(
                 format!("`{key}` goes from 1 to 5 (or `very_low` to `very_high`)"),
             ),
         },
-        (ValueType::Person | ValueType::Team | ValueType::Work { .. }, ValueKind::Person(name)) => {
-            resolve(key, ty, &name.text, name.span, true, (0, 0), index)
-        }
-        (ValueType::Person | ValueType::Team | ValueType::Work { .. }, ValueKind::Reference(r)) => {
+        (
+            ValueType::Person | ValueType::Team | ValueType::Initiative | ValueType::Work { .. },
+            ValueKind::Person(name),
+        ) => resolve(key, ty, &name.text, name.span, true, (0, 0), index),
+        (
+            ValueType::Person | ValueType::Team | ValueType::Initiative | ValueType::Work { .. },
+            ValueKind::Reference(r),
+        ) => {
             let lag = match (&r.lag, ty) {
                 (Some(lag), ValueType::Work { lag: true }) if lag.duration.days() > MAX_DAYS => {
                     return invalid(lag.span, too_long("a lag", lag.duration));

@@ -400,7 +400,9 @@ impl Forecast {
     fn read_item(&mut self, item: ItemId, index: &Index, facts: &Facts, graph: &DependencyGraph) {
         let program_start = self.program.and_then(|p| p.start).is_some();
         let kind = index.item(item).kind;
-        self.extents[item.0] = (kind == Kind::Initiative).then(|| {
+        let container = graph.is_container(item);
+        // A container's dates are its parts'; its own extent is not read.
+        self.extents[item.0] = (kind == Kind::Initiative && !container).then(|| {
             let has_dependency = graph.upstream(item).any(|(_, d)| !d.is_self());
             Extent::of(
                 facts.of(item),
@@ -409,6 +411,7 @@ impl Forecast {
             )
         });
         self.pinned[item.0] = graph.is_closed(item)
+            && !container
             && match kind {
                 Kind::Initiative => {
                     matches!(
@@ -434,6 +437,8 @@ impl Forecast {
                     && !graph.within_cycle(e)
                     && graph.status(d.dependency) != "cancelled"
                     && !self.pinned[d.dependent.0]
+                    // A container's own `depends_on` hold for its parts, which inherit them.
+                    && (d.is_roll_up() || !graph.is_container(d.dependent))
             })
             .collect()
     }
@@ -540,6 +545,8 @@ impl Forecast {
                         .to_string(),
                     "part of a dependency cycle",
                 ))
+            } else if kind == Kind::Initiative && graph.is_container(item) {
+                self.forward_container(item, index, graph, &self.unknowns)
             } else if kind == Kind::Initiative {
                 self.forward_initiative(item, index, facts, graph, &self.unknowns)
             } else {
@@ -693,6 +700,41 @@ impl Forecast {
         Ok((from, end, Some(Replan::StartPushed { planned: start })))
     }
 
+    /// A container's forecast rolls up from its parts, as TaskJuggler's containers do: from the
+    /// first start to the last end of the parts that count (not cancelled ones).
+    fn forward_container(
+        &self,
+        item: ItemId,
+        index: &Index,
+        graph: &DependencyGraph,
+        unknowns: &[Option<Unknown>],
+    ) -> Result<Dated, Unknown> {
+        let mut span: Option<(NaiveDate, NaiveDate)> = None;
+        for (e, d) in graph.upstream(item) {
+            if !self.live[e] {
+                continue;
+            }
+            let Some((start, end)) = self.dates[d.dependency.0] else {
+                if let Some(unknown) = &unknowns[d.dependency.0] {
+                    return Err(Unknown::waiting(d.dependency, unknown, index));
+                }
+                continue;
+            };
+            span = Some(match span {
+                Some((s, e)) => (s.min(start), e.max(end)),
+                None => (start, end),
+            });
+        }
+        let (start, end) = span.ok_or_else(|| {
+            Unknown::own(
+                item,
+                "every initiative it contains is cancelled",
+                "no parts",
+            )
+        })?;
+        Ok((start, end, None))
+    }
+
     fn forward_milestone(
         &self,
         item: ItemId,
@@ -789,6 +831,8 @@ impl Forecast {
             // Work must start by its latest finish minus its length; a milestone happens by it.
             let lag = self.calendar.lag(d);
             let by = match index.item(dependent).kind {
+                // A part ends by the time its container must.
+                _ if d.is_roll_up() => Some(finish),
                 Kind::Milestone => self.calendar.end_before_milestone(finish, lag),
                 _ => self.extents[dependent.0]
                     .as_ref()

@@ -632,7 +632,8 @@ impl Context<'_> {
     fn reference_checks(&self, out: &mut Vec<Diagnostic>) {
         let written = self.only.files().flat_map(|file| self.index.items_in(file));
         for (_, d) in written.flat_map(|item| self.graph.upstream(item)) {
-            if d.is_self() {
+            // Each reference once, where it is written: not a part's roll-up or inheritance.
+            if d.is_self() || d.is_roll_up() || d.is_inherited() {
                 continue;
             }
             let (from, to) = (d.dependent, d.dependency);

@@ -10,6 +10,8 @@ pub enum ValueType {
     Person,
     /// A reference to a team.
     Team,
+    /// A reference to an initiative (the `parent` of a work breakdown).
+    Initiative,
     /// References to initiatives or milestones; `lag` says whether `x + 1w` is allowed.
     Work {
         lag: bool,
@@ -30,6 +32,7 @@ impl ValueType {
         match self {
             ValueType::Person => &[Kind::Person],
             ValueType::Team => &[Kind::Team],
+            ValueType::Initiative => &[Kind::Initiative],
             ValueType::Work { .. } => &[Kind::Initiative, Kind::Milestone],
             _ => &[],
         }
@@ -40,6 +43,7 @@ impl ValueType {
         match self {
             ValueType::Person => "a person, written `@name`".into(),
             ValueType::Team => "a team ID".into(),
+            ValueType::Initiative => "an initiative ID".into(),
             ValueType::Work { lag: true } => {
                 "initiative or milestone IDs, each with an optional lag like `+ 1w`".into()
             }
@@ -170,6 +174,7 @@ pub const KINDS: &[KindSpec] = &[
             list("depends_on", Work { lag: true }, "Work that must finish before this starts (finish-to-start), each with an optional lag."),
             field("description", Text, "What the work is."),
             field("link", Text, "A link to the work's ticket or document."),
+            field("parent", Initiative, "The initiative this one is part of (a work breakdown): the parent's dates, progress and health roll up from its parts, and its `depends_on` hold for each part."),
         ],
     },
     KindSpec {
