@@ -199,6 +199,7 @@ fn tj3_schedules_the_examples_and_the_edge_cases_to_planls_dates() {
     assert!(agree(&repo("examples/broken")) > 10);
     assert_eq!(agree(&repo("tests/fixtures/export")), 14);
     assert_eq!(agree(&repo("tests/fixtures/export_working_days")), 21);
+    assert_eq!(agree(&repo("tests/fixtures/export_breakdown")), 11);
 }
 
 #[test]
