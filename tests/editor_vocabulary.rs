@@ -18,16 +18,15 @@ fn read(path: &str) -> String {
 }
 
 fn enum_words() -> BTreeSet<&'static str> {
-    [
-        schema::INITIATIVE_STATUSES,
-        schema::MILESTONE_STATUSES,
-        schema::RISK_STATUSES,
-        schema::HEALTHS,
-        schema::LEVELS,
-    ]
-    .concat()
-    .into_iter()
-    .collect()
+    let fields = schema::KINDS.iter().flat_map(|k| k.fields);
+    fields
+        .flat_map(|f| match f.value {
+            schema::ValueType::Enum(words) => words,
+            schema::ValueType::Level => schema::LEVELS,
+            _ => &[],
+        })
+        .copied()
+        .collect()
 }
 
 /// The words of the first `(?:a|b|c)` or `(a|b|c)` group after `marker` in `text`.

@@ -209,6 +209,45 @@ const STATUSES: &[&str] = &["planned", "in_progress", "blocked", "done", "cancel
 const DURATIONS: &[&str] = &["1d", "3d", "2w", "6w", "20d"];
 const LAGS: &[&str] = &["", " + 2d", " + 1w", " + 30d"];
 const LEVELS: &[&str] = &["very_low", "medium", "high", "very_high", "2"];
+const PROGRESS: &[&str] = &["0", "10", "50", "99", "100"];
+const HOLIDAYS: &[&str] = &[
+    "",
+    " holidays: 2026-12-25, 2027-01-01",
+    " holidays: 2027-01-18",
+];
+
+/// The program switched between calendar days and working days (with holidays or not): every
+/// item's dates move, in every file.
+fn switch_calendar(text: &str, choice: usize) -> String {
+    for words in ["calendar: working_days", "calendar: calendar_days"] {
+        if let Some(at) = text.find(words) {
+            let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+            let line = if choice % 2 == 0 {
+                "calendar: calendar_days".to_string()
+            } else {
+                format!(
+                    "calendar: working_days{}",
+                    HOLIDAYS[choice % HOLIDAYS.len()]
+                )
+            };
+            return spliced(text, planls::syntax::Span::new(at, end), &line);
+        }
+    }
+    match text
+        .find("program ")
+        .and_then(|at| text[at..].find('{').map(|n| at + n + 1))
+    {
+        Some(open) => spliced(
+            text,
+            planls::syntax::Span::new(open, open),
+            &format!(
+                "\n  calendar: working_days{}\n",
+                HOLIDAYS[choice % HOLIDAYS.len()]
+            ),
+        ),
+        None => text.to_string(),
+    }
+}
 
 /// A generated program of 60 initiatives in 6 files: chains, fan-in and risks across files,
 /// with done, blocked and cancelled work, so that an edit reaches into other files.
@@ -246,7 +285,7 @@ fn apply_value_edit(analysis: &Analysis, file: planls::analysis::FileId, e: &Val
         .filter(|(_, i)| matches!(i.kind, Kind::Initiative | Kind::Milestone))
         .map(|(_, i)| i.name.as_str())
         .collect();
-    match e.kind % 5 {
+    match e.kind % 7 {
         0 | 1 => {
             let sites = analysis.index().references_in(file);
             let Some(site) = sites.get(e.at % sites.len().max(1)) else {
@@ -271,6 +310,11 @@ fn apply_value_edit(analysis: &Analysis, file: planls::analysis::FileId, e: &Val
             Some(&span) => spliced(text, span, STATUSES[e.choice % STATUSES.len()]),
             None => text.to_string(),
         },
+        5 => switch_calendar(text, e.choice),
+        6 => match values_of(text, "progress").get(e.at % 64) {
+            Some(&span) => spliced(text, span, PROGRESS[e.choice % PROGRESS.len()]),
+            None => text.to_string(),
+        },
         4 => match values_of(text, "likelihood").get(e.at % 64) {
             Some(&span) => spliced(text, span, LEVELS[e.choice % LEVELS.len()]),
             None => text.to_string(),
@@ -288,7 +332,7 @@ proptest! {
     #[test]
     fn value_edits_update_to_the_analysis_from_scratch(
         edits in prop::collection::vec(
-            (0..5usize, 0..5usize, 0..64usize, 0..64usize)
+            (0..5usize, 0..7usize, 0..64usize, 0..64usize)
                 .prop_map(|(file, kind, at, choice)| ValueEdit { file, kind, at, choice }),
             1..16,
         )

@@ -21,7 +21,8 @@
     "planned" "in_progress" "blocked" "done" "cancelled"
     "green" "amber" "red"
     "very_low" "low" "medium" "high" "very_high"
-    "open" "mitigating" "accepted" "closed"))
+    "open" "mitigating" "accepted" "closed"
+    "calendar_days" "working_days"))
 
 ((reference
   name: (identifier) @variable)
@@ -29,7 +30,8 @@
     "planned" "in_progress" "blocked" "done" "cancelled"
     "green" "amber" "red"
     "very_low" "low" "medium" "high" "very_high"
-    "open" "mitigating" "accepted" "closed"))
+    "open" "mitigating" "accepted" "closed"
+    "calendar_days" "working_days"))
 
 (reference
   "+" @operator)

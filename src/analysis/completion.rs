@@ -283,6 +283,7 @@ impl Completer<'_> {
         match field.value {
             ValueType::Person => self.items_of(&[Kind::Person], own_id, &listed, true),
             ValueType::Team => self.items_of(&[Kind::Team], own_id, &listed, false),
+            ValueType::Initiative => self.items_of(&[Kind::Initiative], own_id, &listed, false),
             ValueType::Work { .. } => {
                 self.items_of(&[Kind::Initiative, Kind::Milestone], own_id, &listed, false)
             }

@@ -15,17 +15,20 @@ use crate::syntax::{Duration, Kind, Span, Value, ValueKind};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Typed {
     Date(NaiveDate),
-    Days(i64),
+    /// A duration in calendar days (a week is 7) and in working days (a week is 5).
+    Days(i64, i64),
     Percent(i64),
     Text(String),
     /// An enum word, as spelled in the schema.
     Word(&'static str),
     /// A likelihood or impact, 1 to 5.
     Level(u8),
-    /// A resolved reference of an accepted kind, with its lag in days (0 without one).
+    /// A resolved reference of an accepted kind, with its lag in calendar days (0 without one)
+    /// and in working days (a week is 5), which a working-days program counts.
     Item {
         id: ItemId,
         lag_days: i64,
+        lag_working_days: i64,
     },
 }
 
@@ -117,7 +120,15 @@ impl ItemFacts {
 
     pub fn days(&self, key: &str) -> Option<(i64, Span)> {
         match self.first(key)? {
-            (Typed::Days(d), span) => Some((*d, *span)),
+            (Typed::Days(d, _), span) => Some((*d, *span)),
+            _ => None,
+        }
+    }
+
+    /// A duration counted in working days: `1w` is 5.
+    pub fn working_days(&self, key: &str) -> Option<(i64, Span)> {
+        match self.first(key)? {
+            (Typed::Days(_, d), span) => Some((*d, *span)),
             _ => None,
         }
     }
@@ -160,7 +171,19 @@ impl ItemFacts {
         self.values(key)
             .iter()
             .filter_map(|(typed, span)| match typed {
-                Typed::Item { id, lag_days } => Some((*id, *lag_days, *span)),
+                Typed::Item { id, lag_days, .. } => Some((*id, *lag_days, *span)),
+                _ => None,
+            })
+    }
+
+    /// Every resolved reference of a field with its lag in working days (a week is 5).
+    pub fn working_lags<'a>(&'a self, key: &str) -> impl Iterator<Item = i64> + 'a {
+        self.values(key)
+            .iter()
+            .filter_map(|(typed, _)| match typed {
+                Typed::Item {
+                    lag_working_days, ..
+                } => Some(*lag_working_days),
                 _ => None,
             })
     }
@@ -387,7 +410,9 @@ pub fn interpret(
         (ValueType::Duration, ValueKind::Duration(d)) if d.days() > MAX_DAYS => {
             invalid(value.span, too_long(key, *d))
         }
-        (ValueType::Duration, ValueKind::Duration(d)) => Ok(Typed::Days(d.days())),
+        (ValueType::Duration, ValueKind::Duration(d)) => {
+            Ok(Typed::Days(d.days(), d.working_days()))
+        }
         (ValueType::Percent, ValueKind::Percent(p)) => match p {
             Some(p @ 0..=100) => Ok(Typed::Percent(*p)),
             _ => invalid(value.span, format!("`{key}` goes from 0% to 100%")),
@@ -420,15 +445,21 @@ pub fn interpret(
                 format!("`{key}` goes from 1 to 5 (or `very_low` to `very_high`)"),
             ),
         },
-        (ValueType::Person | ValueType::Team | ValueType::Work { .. }, ValueKind::Person(name)) => {
-            resolve(key, ty, &name.text, name.span, true, 0, index)
-        }
-        (ValueType::Person | ValueType::Team | ValueType::Work { .. }, ValueKind::Reference(r)) => {
-            let lag_days = match (&r.lag, ty) {
+        (
+            ValueType::Person | ValueType::Team | ValueType::Initiative | ValueType::Work { .. },
+            ValueKind::Person(name),
+        ) => resolve(key, ty, &name.text, name.span, true, (0, 0), index),
+        (
+            ValueType::Person | ValueType::Team | ValueType::Initiative | ValueType::Work { .. },
+            ValueKind::Reference(r),
+        ) => {
+            let lag = match (&r.lag, ty) {
                 (Some(lag), ValueType::Work { lag: true }) if lag.duration.days() > MAX_DAYS => {
                     return invalid(lag.span, too_long("a lag", lag.duration));
                 }
-                (Some(lag), ValueType::Work { lag: true }) => lag.duration.days(),
+                (Some(lag), ValueType::Work { lag: true }) => {
+                    (lag.duration.days(), lag.duration.working_days())
+                }
                 (Some(lag), _) => {
                     return invalid(
                         lag.span,
@@ -437,9 +468,9 @@ pub fn interpret(
                         ),
                     )
                 }
-                (None, _) => 0,
+                (None, _) => (0, 0),
             };
-            resolve(key, ty, &r.name.text, r.name.span, false, lag_days, index)
+            resolve(key, ty, &r.name.text, r.name.span, false, lag, index)
         }
         _ => wrong_type(),
     }
@@ -452,7 +483,7 @@ fn resolve(
     name: &str,
     span: Span,
     written_as_person: bool,
-    lag_days: i64,
+    (lag_days, lag_working_days): (i64, i64),
     index: &Index,
 ) -> Result<Typed, (Span, Problem)> {
     let expected = ty.reference_kinds();
@@ -504,7 +535,11 @@ fn resolve(
             },
         ));
     }
-    Ok(Typed::Item { id, lag_days })
+    Ok(Typed::Item {
+        id,
+        lag_days,
+        lag_working_days,
+    })
 }
 
 fn unknown_word(key: &str, word: &str, words: &'static [&'static str]) -> Problem {

@@ -24,9 +24,15 @@ pub struct Dependency {
     pub dependency: ItemId,
     /// Free days between the dependency's end and the dependent's start.
     pub lag_days: i64,
-    /// `depends_on` or `requires`.
+    /// The same lag in working days (`1w` is 5), which a working-days program counts.
+    pub lag_working_days: i64,
+    /// `depends_on` or `requires`; `parent` for the roll-up of a part into the initiative it is
+    /// part of (the part is the dependency: the parent's dates wait for it).
     pub key: &'static str,
-    /// The dependent's file, where the reference is written.
+    /// The item whose field holds the reference: the dependent; for a `depends_on` a part
+    /// inherits, the ancestor that wrote it; for a roll-up, the part.
+    pub written_in: ItemId,
+    /// The file of `written_in`, where the reference is written.
     pub file: FileId,
     /// The reference's place among the resolved references of its field; its span is read from
     /// the facts, so that the graph holds no position and outlives edits that move text.
@@ -36,11 +42,21 @@ pub struct Dependency {
 impl Dependency {
     /// "depends on" or "requires", for messages.
     pub fn verb(&self) -> &'static str {
-        if self.key == "requires" {
-            "requires"
-        } else {
-            "depends on"
+        match self.key {
+            "requires" => "requires",
+            "parent" => "contains",
+            _ => "depends on",
         }
+    }
+
+    /// Whether the parent's dates roll up from this part (a work breakdown).
+    pub fn is_roll_up(&self) -> bool {
+        self.key == "parent"
+    }
+
+    /// Whether the dependent inherits it from an initiative it is part of.
+    pub fn is_inherited(&self) -> bool {
+        self.written_in != self.dependent
     }
 
     pub fn is_self(&self) -> bool {
@@ -50,7 +66,7 @@ impl Dependency {
     /// The dependency's name where it is written in the dependent's field.
     pub fn span(&self, facts: &Facts) -> Span {
         facts
-            .of(self.dependent)
+            .of(self.written_in)
             .items(self.key)
             .nth(self.position)
             .map(|(_, _, span)| span)
@@ -95,6 +111,8 @@ pub struct DependencyGraph {
     cycle_of: Vec<Option<usize>>,
     /// By item: the status of an initiative or milestone, read once because every pass asks.
     statuses: Vec<&'static str>,
+    /// Whether any initiative names a `parent`: its relations cross files, so an edit rebuilds.
+    has_breakdown: bool,
 }
 
 /// The dependency field of a kind, if it has one.
@@ -106,18 +124,116 @@ fn dependency_key(kind: Kind) -> Option<&'static str> {
     }
 }
 
-/// Appends the resolved `depends_on` or `requires` references of `item` to `out`.
-fn collect_dependencies(index: &Index, facts: &Facts, item: ItemId, out: &mut Vec<Dependency>) {
+/// The work breakdown: each initiative's `parent` and parts.
+#[derive(Default)]
+struct Breakdown {
+    parent: Vec<Option<ItemId>>,
+    parts: Vec<Vec<ItemId>>,
+}
+
+impl Breakdown {
+    fn build(index: &Index, facts: &Facts) -> Breakdown {
+        let count = index.len();
+        let mut breakdown = Breakdown {
+            parent: vec![None; count],
+            parts: vec![Vec::new(); count],
+        };
+        for (item, info) in index.iter() {
+            if info.kind != Kind::Initiative {
+                continue;
+            }
+            if let Some(parent) = facts.of(item).item("parent") {
+                breakdown.parent[item.0] = Some(parent);
+                breakdown.parts[parent.0].push(item);
+            }
+        }
+        breakdown
+    }
+
+    fn is_empty(&self) -> bool {
+        self.parent.iter().all(Option::is_none)
+    }
+
+    /// The initiatives `item` is part of, nearest first; a loop of parents stops where it closes.
+    fn ancestors(&self, item: ItemId) -> Vec<ItemId> {
+        let mut chain = Vec::new();
+        let mut current = item;
+        while let Some(p) = self.parent.get(current.0).copied().flatten() {
+            if p == item || chain.contains(&p) {
+                break;
+            }
+            chain.push(p);
+            current = p;
+        }
+        chain
+    }
+}
+
+/// Appends the resolved `depends_on` or `requires` references of `item` to `out`, then the
+/// `depends_on` it inherits from the initiatives it is part of, then its parts' roll-ups.
+fn collect_dependencies(
+    index: &Index,
+    facts: &Facts,
+    item: ItemId,
+    breakdown: &Breakdown,
+    out: &mut Vec<Dependency>,
+) {
     let info = index.item(item);
     let Some(key) = dependency_key(info.kind) else {
         return;
     };
-    for (position, (dependency, lag_days, _)) in facts.of(item).items(key).enumerate() {
+    collect_written(index, facts, item, item, key, out);
+    if info.kind != Kind::Initiative || breakdown.is_empty() {
+        return;
+    }
+    for ancestor in breakdown.ancestors(item) {
+        let from = out.len();
+        collect_written(index, facts, ancestor, item, "depends_on", out);
+        // What the initiative itself is part of is no dependency of its parts.
+        let mut kept = from;
+        for at in from..out.len() {
+            if out[at].dependency != item {
+                out.swap(kept, at);
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
+    }
+    for &part in &breakdown.parts[item.0] {
         out.push(Dependency {
             dependent: item,
+            dependency: part,
+            lag_days: 0,
+            lag_working_days: 0,
+            key: "parent",
+            written_in: part,
+            file: index.item(part).file,
+            position: 0,
+        });
+    }
+}
+
+/// The references `written_in`'s `key` holds, as dependencies of `dependent`.
+fn collect_written(
+    index: &Index,
+    facts: &Facts,
+    written_in: ItemId,
+    dependent: ItemId,
+    key: &'static str,
+    out: &mut Vec<Dependency>,
+) {
+    let info = index.item(written_in);
+    let f = facts.of(written_in);
+    for (position, ((dependency, lag_days, _), lag_working_days)) in
+        f.items(key).zip(f.working_lags(key)).enumerate()
+    {
+        out.push(Dependency {
+            dependent,
             dependency,
             lag_days,
+            lag_working_days,
             key,
+            written_in,
             file: info.file,
             position,
         });
@@ -133,10 +249,12 @@ impl DependencyGraph {
     pub fn build(index: &Index, facts: &Facts) -> DependencyGraph {
         let count = index.len();
         let mut dependencies = Vec::new();
+        let breakdown = Breakdown::build(index, facts);
         for item in (0..count).map(ItemId) {
-            collect_dependencies(index, facts, item, &mut dependencies);
+            collect_dependencies(index, facts, item, &breakdown, &mut dependencies);
         }
         let mut graph = DependencyGraph {
+            has_breakdown: !breakdown.is_empty(),
             in_cycle: vec![false; count],
             cycle_of: vec![None; count],
             statuses: (0..count).map(|i| status_of(facts, ItemId(i))).collect(),
@@ -193,9 +311,16 @@ impl DependencyGraph {
         files: &[FileId],
     ) -> Option<DependencyGraph> {
         let count = index.len();
-        if count != self.statuses.len() {
+        // A work breakdown ties items of other files to the edited ones (inherited
+        // dependencies, roll-ups): the graph is built again, and so is the forecast.
+        let adds_breakdown = files
+            .iter()
+            .flat_map(|&file| index.items_in(file))
+            .any(|item| facts.of(item).has("parent"));
+        if count != self.statuses.len() || self.has_breakdown || adds_breakdown {
             return None;
         }
+        let no_breakdown = Breakdown::default();
         let mut dependencies = Vec::with_capacity(self.dependencies.len() + 16);
         // By old edge: its number in the new graph, for the edges of the cycles.
         let mut kept_from = 0;
@@ -222,7 +347,7 @@ impl DependencyGraph {
             for item in (first..end).map(ItemId) {
                 statuses[item.0] = status_of(facts, item);
                 let from = dependencies.len();
-                collect_dependencies(index, facts, item, &mut dependencies);
+                collect_dependencies(index, facts, item, &no_breakdown, &mut dependencies);
                 let against_order = dependencies[from..].iter().any(|d| {
                     !d.is_self() && self.position[d.dependency.0] >= self.position[item.0]
                 });
@@ -404,6 +529,18 @@ impl DependencyGraph {
     }
 
     /// The status of an initiative or milestone; `planned` when not given.
+    /// Whether an initiative has parts: its dates roll up from theirs.
+    pub fn is_container(&self, item: ItemId) -> bool {
+        self.upstream(item).any(|(_, d)| d.is_roll_up())
+    }
+
+    /// The initiatives that name `item` as their `parent`.
+    pub fn parts(&self, item: ItemId) -> impl Iterator<Item = ItemId> + '_ {
+        self.upstream(item)
+            .filter(|(_, d)| d.is_roll_up() && !d.is_self())
+            .map(|(_, d)| d.dependency)
+    }
+
     pub fn status(&self, item: ItemId) -> &'static str {
         self.statuses[item.0]
     }
@@ -552,7 +689,7 @@ pub fn removal(
     d: &Dependency,
 ) -> Option<Edit> {
     let written = d.span(facts);
-    let info = index.item(d.dependent);
+    let info = index.item(d.written_in);
     let file = workspace.file(info.file);
     let item = file.syntax.items.get(info.index_in_file)?;
     let field = item.fields.iter().find(|f| f.key.text == d.key)?;

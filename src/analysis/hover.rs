@@ -409,7 +409,8 @@ impl Analysis {
             .filter(|d| self.status(d.dependency) != Some("cancelled"))
             .filter_map(|d| {
                 let (_, end) = self.computed.forecast.dates(d.dependency)?;
-                let ready = end + chrono::Days::new(d.lag_days.max(0) as u64);
+                let calendar = self.computed.forecast.calendar();
+                let ready = calendar.ready(end, calendar.lag(d))?;
                 let late = (ready - date?).num_days();
                 (late > 0).then(|| {
                     format!(
@@ -543,8 +544,14 @@ impl Analysis {
             if let Some(ScheduleState::Scheduled(s)) = self.schedule(d.dependency) {
                 write!(text, ", ends {}", s.end).unwrap();
             }
-            if d.lag_days > 0 {
-                write!(text, ", then {} of lag", days_text(d.lag_days)).unwrap();
+            let calendar = self.computed.forecast.calendar();
+            match calendar.lag(d) {
+                0 => {}
+                1 if calendar.counts_working_days() => text.push_str(", then 1 working day of lag"),
+                lag if calendar.counts_working_days() => {
+                    write!(text, ", then {lag} working days of lag").unwrap()
+                }
+                lag => write!(text, ", then {} of lag", days_text(lag)).unwrap(),
             }
             lines.sub(text);
         }

@@ -3,6 +3,7 @@
 //! Input: a [`Workspace`] of texts and [`Options`]; output: an [`Analysis`] that holds the
 //! diagnostics and answers the queries the server and the command line need.
 
+pub mod calendar;
 pub mod completion;
 pub mod diagnostic;
 pub mod docs;

@@ -5,6 +5,7 @@ use std::fmt;
 
 use chrono::{Datelike, NaiveDate, TimeDelta};
 
+use crate::analysis::calendar::Calendar;
 use crate::analysis::facts::{Facts, ItemFacts};
 use crate::analysis::graph::DependencyGraph;
 use crate::analysis::index::{Index, ItemId};
@@ -70,10 +71,17 @@ impl Extent {
     /// Reads `start`, `end` and `duration`. When all three are given and disagree, `start` and
     /// `end` win: they are the dates people committed to; the duration is the estimate.
     /// `start_available` says whether a dependency or the program start could supply a start.
-    pub fn of(facts: &ItemFacts, start_available: bool) -> Extent {
+    /// In working days, the length counts working days and a start on a day off moves to the
+    /// next working day (in the forward pass).
+    pub fn of(facts: &ItemFacts, start_available: bool, calendar: &Calendar) -> Extent {
         let start = facts.date("start").map(|(d, _)| d);
         let end = facts.date("end").map(|(d, _)| d);
-        let duration = facts.days("duration").map(|(d, _)| d);
+        let duration = if calendar.counts_working_days() {
+            facts.working_days("duration")
+        } else {
+            facts.days("duration")
+        }
+        .map(|(d, _)| d);
         let missing = |reason: &str, short| Extent::Missing {
             reason: reason.to_string(),
             short,
@@ -83,15 +91,22 @@ impl Extent {
                 reason: format!("its end {e} is before its start {s}"),
                 short: "end before start",
             },
+            (Some(s), Some(e), _) if calendar.length(s, e) < 1 => Extent::Missing {
+                reason: format!("its start {s} and end {e} hold no working day"),
+                short: "no working day",
+            },
             (Some(s), Some(e), _) => Extent::Known {
                 start: Some(s),
-                days: days_between(s, e) + 1,
+                days: calendar.length(s, e),
             },
             (Some(s), None, Some(days)) => Extent::Known {
                 start: Some(s),
                 days,
             },
-            (None, Some(e), Some(days)) => match add_days(e, 1 - days) {
+            (None, Some(e), Some(days)) => match calendar
+                .on_or_before(e)
+                .and_then(|e| calendar.start_of(e, days))
+            {
                 Some(s) => Extent::Known {
                     start: Some(s),
                     days,
@@ -255,6 +270,8 @@ pub struct Forecast {
     program: Option<ProgramDates>,
     /// Open work never ends before today; the analysis gets it from `Options`.
     today: NaiveDate,
+    /// Calendar days, or the program's working days.
+    calendar: Calendar,
 }
 
 /// The program's dates, read from the first program.
@@ -297,6 +314,7 @@ impl Forecast {
             replans: vec![None; count],
             program: program_dates(index, facts),
             today,
+            calendar: Calendar::of_program(index, facts),
         };
         for item in (0..count).map(ItemId) {
             forecast.read_item(item, index, facts, graph);
@@ -327,6 +345,7 @@ impl Forecast {
     ) -> Forecast {
         let count = index.len();
         if program_dates(index, facts) != self.program
+            || Calendar::of_program(index, facts) != self.calendar
             || count != self.states.len()
             || today != self.today
         {
@@ -381,11 +400,18 @@ impl Forecast {
     fn read_item(&mut self, item: ItemId, index: &Index, facts: &Facts, graph: &DependencyGraph) {
         let program_start = self.program.and_then(|p| p.start).is_some();
         let kind = index.item(item).kind;
-        self.extents[item.0] = (kind == Kind::Initiative).then(|| {
+        let container = graph.is_container(item);
+        // A container's dates are its parts'; its own extent is not read.
+        self.extents[item.0] = (kind == Kind::Initiative && !container).then(|| {
             let has_dependency = graph.upstream(item).any(|(_, d)| !d.is_self());
-            Extent::of(facts.of(item), has_dependency || program_start)
+            Extent::of(
+                facts.of(item),
+                has_dependency || program_start,
+                &self.calendar,
+            )
         });
         self.pinned[item.0] = graph.is_closed(item)
+            && !container
             && match kind {
                 Kind::Initiative => {
                     matches!(
@@ -411,6 +437,8 @@ impl Forecast {
                     && !graph.within_cycle(e)
                     && graph.status(d.dependency) != "cancelled"
                     && !self.pinned[d.dependent.0]
+                    // A container's own `depends_on` hold for its parts, which inherit them.
+                    && (d.is_roll_up() || !graph.is_container(d.dependent))
             })
             .collect()
     }
@@ -473,7 +501,10 @@ impl Forecast {
         graph
             .upstream(item)
             .filter(|(e, _)| self.live[*e])
-            .filter_map(|(_, d)| add_days(self.dates[d.dependency.0]?.1, d.lag_days))
+            .filter_map(|(_, d)| {
+                let end = self.dates[d.dependency.0]?.1;
+                self.calendar.ready(end, self.calendar.lag(d))
+            })
             .max()
     }
 
@@ -514,6 +545,8 @@ impl Forecast {
                         .to_string(),
                     "part of a dependency cycle",
                 ))
+            } else if kind == Kind::Initiative && graph.is_container(item) {
+                self.forward_container(item, index, graph, &self.unknowns)
             } else if kind == Kind::Initiative {
                 self.forward_initiative(item, index, facts, graph, &self.unknowns)
             } else {
@@ -564,7 +597,13 @@ impl Forecast {
                 }
                 continue;
             };
-            let day = add_days(end, gap + d.lag_days).ok_or_else(|| outside(item))?;
+            let lag = self.calendar.lag(d);
+            let day = if gap == 0 {
+                self.calendar.ready(end, lag)
+            } else {
+                self.calendar.start_after(end, lag)
+            }
+            .ok_or_else(|| outside(item))?;
             earliest = earliest.max(Some(day));
         }
         Ok((earliest, any))
@@ -599,6 +638,12 @@ impl Forecast {
             };
             own_start.max(after).max(default)
         };
+        let cal = &self.calendar;
+        // Work starts on a working day (every day is one in calendar days).
+        let start = match start {
+            Some(s) => Some(cal.on_or_after(s).ok_or_else(|| outside(item))?),
+            None => None,
+        };
         let start = start.ok_or_else(|| {
             Unknown::own(
                 item,
@@ -606,7 +651,7 @@ impl Forecast {
                 "no start",
             )
         })?;
-        let end = add_days(start, days - 1).ok_or_else(|| outside(item))?;
+        let end = cal.end_of(start, days).ok_or_else(|| outside(item))?;
         let status = graph.status(item);
         if self.pinned[item.0] || matches!(status, "done" | "cancelled") {
             return Ok((start, end, None));
@@ -616,15 +661,21 @@ impl Forecast {
         if is_under_way(status, progress) {
             // Work under way started on its own start, whatever its dependencies say (the
             // schedule-conflict says so); without one, its forecast start is all there is.
-            let start = own_start.unwrap_or(start);
-            let planned_end = add_days(start, days - 1).ok_or_else(|| outside(item))?;
+            let start = match own_start {
+                Some(own) => cal.on_or_after(own).ok_or_else(|| outside(item))?,
+                None => start,
+            };
+            let planned_end = cal.end_of(start, days).ok_or_else(|| outside(item))?;
             if start >= today {
                 return Ok((start, planned_end, None));
             }
             return Ok(match progress {
                 Some(progress) => {
                     let left = (days * (100 - progress.clamp(0, 100)) + 99) / 100;
-                    let end = add_days(today, left.max(1) - 1).ok_or_else(|| outside(item))?;
+                    let end = cal
+                        .on_or_after(today)
+                        .and_then(|from| cal.end_of(from, left.max(1)))
+                        .ok_or_else(|| outside(item))?;
                     let replan = Replan::Remaining {
                         progress,
                         days: left,
@@ -633,7 +684,7 @@ impl Forecast {
                 }
                 None if planned_end < today => (
                     start,
-                    today,
+                    cal.on_or_after(today).ok_or_else(|| outside(item))?,
                     Some(Replan::EndPushed {
                         planned: planned_end,
                     }),
@@ -644,8 +695,44 @@ impl Forecast {
         if start >= today {
             return Ok((start, end, None));
         }
-        let end = add_days(today, days - 1).ok_or_else(|| outside(item))?;
-        Ok((today, end, Some(Replan::StartPushed { planned: start })))
+        let from = cal.on_or_after(today).ok_or_else(|| outside(item))?;
+        let end = cal.end_of(from, days).ok_or_else(|| outside(item))?;
+        Ok((from, end, Some(Replan::StartPushed { planned: start })))
+    }
+
+    /// A container's forecast rolls up from its parts, as TaskJuggler's containers do: from the
+    /// first start to the last end of the parts that count (not cancelled ones).
+    fn forward_container(
+        &self,
+        item: ItemId,
+        index: &Index,
+        graph: &DependencyGraph,
+        unknowns: &[Option<Unknown>],
+    ) -> Result<Dated, Unknown> {
+        let mut span: Option<(NaiveDate, NaiveDate)> = None;
+        for (e, d) in graph.upstream(item) {
+            if !self.live[e] {
+                continue;
+            }
+            let Some((start, end)) = self.dates[d.dependency.0] else {
+                if let Some(unknown) = &unknowns[d.dependency.0] {
+                    return Err(Unknown::waiting(d.dependency, unknown, index));
+                }
+                continue;
+            };
+            span = Some(match span {
+                Some((s, e)) => (s.min(start), e.max(end)),
+                None => (start, end),
+            });
+        }
+        let (start, end) = span.ok_or_else(|| {
+            Unknown::own(
+                item,
+                "every initiative it contains is cancelled",
+                "no parts",
+            )
+        })?;
+        Ok((start, end, None))
     }
 
     fn forward_milestone(
@@ -742,14 +829,17 @@ impl Forecast {
                 continue;
             }
             // Work must start by its latest finish minus its length; a milestone happens by it.
-            let gate = match index.item(dependent).kind {
-                Kind::Milestone => Some(finish),
+            let lag = self.calendar.lag(d);
+            let by = match index.item(dependent).kind {
+                // A part ends by the time its container must.
+                _ if d.is_roll_up() => Some(finish),
+                Kind::Milestone => self.calendar.end_before_milestone(finish, lag),
                 _ => self.extents[dependent.0]
                     .as_ref()
                     .and_then(Extent::days)
-                    .and_then(|days| add_days(finish, -days)),
+                    .and_then(|days| self.calendar.end_before_work(finish, days, lag)),
             };
-            if let Some(by) = gate.and_then(|g| add_days(g, -d.lag_days)) {
+            if let Some(by) = by {
                 consider(by, source);
             }
         }
@@ -774,7 +864,7 @@ impl Forecast {
                     .filter_map(|(_, d)| {
                         let (_, end) = self.dates[d.dependency.0]?;
                         let slack = self.slack(d.dependency).unwrap_or(i64::MAX);
-                        let finish = i64::from(end.num_days_from_ce()) + d.lag_days;
+                        let finish = i64::from(end.num_days_from_ce()) + self.calendar.lag(d);
                         Some((slack, std::cmp::Reverse(finish), d.dependency))
                     })
                     .min()
@@ -889,6 +979,11 @@ impl Forecast {
 
     pub fn program(&self) -> Option<ProgramDates> {
         self.program
+    }
+
+    /// Calendar days, or the program's working days.
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
     }
 }
 

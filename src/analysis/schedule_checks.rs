@@ -10,9 +10,7 @@ use crate::analysis::graph::{removal, spell_chain, DependencyGraph};
 use crate::analysis::index::{Index, ItemId};
 use crate::analysis::load::{self, OVERLOAD};
 use crate::analysis::queries::Relations;
-use crate::analysis::schedule::{
-    add_days, days_between, is_under_way, Extent, Forecast, ProgramDates,
-};
+use crate::analysis::schedule::{days_between, is_under_way, Extent, Forecast, ProgramDates};
 use crate::analysis::wording::{self, days};
 use crate::analysis::workspace::Workspace;
 use crate::analysis::FileSet;
@@ -79,17 +77,43 @@ pub fn diagnostics(
 }
 
 /// ", plus a lag of 7 days", or nothing without a lag.
-fn lag_words(lag: i64) -> String {
-    if lag == 0 {
-        String::new()
-    } else {
-        format!(", plus a lag of {}", days(lag))
+fn lag_words(lag: i64, calendar: &crate::analysis::calendar::Calendar) -> String {
+    match lag {
+        0 => String::new(),
+        1 if calendar.counts_working_days() => ", plus a lag of 1 working day".to_string(),
+        _ if calendar.counts_working_days() => format!(", plus a lag of {lag} working days"),
+        _ => format!(", plus a lag of {}", days(lag)),
     }
 }
 
 impl Context<'_> {
     fn name(&self, item: ItemId) -> &str {
         &self.index.item(item).name
+    }
+
+    /// An initiative's `duration` in the program's calendar: working days when it counts them.
+    fn duration(&self, item: ItemId) -> Option<(i64, Span)> {
+        let f = self.facts.of(item);
+        if self.forecast.calendar().counts_working_days() {
+            f.working_days("duration")
+        } else {
+            f.days("duration")
+        }
+    }
+
+    /// The last day of `length` days of work from `start` (a working day or the next one).
+    fn end_from(&self, start: NaiveDate, length: i64) -> Option<NaiveDate> {
+        let calendar = self.forecast.calendar();
+        calendar.end_of(calendar.on_or_after(start)?, length)
+    }
+
+    /// "3 days", or "3 working days" in a working-days program.
+    fn day_count(&self, n: i64) -> String {
+        match (self.forecast.calendar().counts_working_days(), n.abs()) {
+            (false, _) => days(n),
+            (true, 1) => format!("{n} working day"),
+            (true, _) => format!("{n} working days"),
+        }
     }
 
     /// The text a span covers, as the user wrote it.
@@ -144,16 +168,18 @@ impl Context<'_> {
             );
             return;
         }
-        let Some((duration, duration_span)) = f.days("duration") else {
+        let Some((duration, duration_span)) = self.duration(item) else {
             return;
         };
-        let spanned = days_between(start, end) + 1;
+        let calendar = self.forecast.calendar();
+        let spanned = calendar.length(start, end);
         if duration == spanned {
             return;
         }
         let written = self.written(item, duration_span);
-        let replacement = if spanned % 7 == 0 {
-            format!("{}w", spanned / 7)
+        let week = if calendar.counts_working_days() { 5 } else { 7 };
+        let replacement = if spanned % week == 0 {
+            format!("{}w", spanned / week)
         } else {
             format!("{spanned}d")
         };
@@ -164,8 +190,8 @@ impl Context<'_> {
                 Code::InconsistentDates,
                 format!(
                     "start {start} and end {end} make {}, but duration is {written} ({}); the forecast uses the start and end",
-                    days(spanned),
-                    days(duration)
+                    self.day_count(spanned),
+                    self.day_count(duration)
                 ),
             )
             .with_related(file, start_span, format!("`{}` starts {start}", self.name(item)))
@@ -212,9 +238,10 @@ impl Context<'_> {
             let Some((_, end)) = self.forecast.dates(d.dependency) else {
                 continue;
             };
-            if let Some(allowed) = add_days(end, 1 + d.lag_days) {
+            let calendar = self.forecast.calendar();
+            if let Some(allowed) = calendar.start_after(end, calendar.lag(d)) {
                 if allowed > *own_start {
-                    late.push((allowed, d.dependency, d.lag_days, end));
+                    late.push((allowed, d.dependency, calendar.lag(d), end));
                 }
             }
         }
@@ -232,7 +259,7 @@ impl Context<'_> {
                 "`{}` started {own_start}, before `{}` is forecast to end {end}{}: it started before its dependency ended, {} early; the forecast keeps its start",
                 self.name(item),
                 self.name(binding),
-                lag_words(lag),
+                lag_words(lag, self.forecast.calendar()),
                 days(later)
             )
         } else if word == "start" {
@@ -240,24 +267,26 @@ impl Context<'_> {
                 "`{}` is set to start {own_start}, but `{}` is forecast to end {end}{}: it can start {allowed} at the earliest, {} later",
                 self.name(item),
                 self.name(binding),
-                lag_words(lag),
+                lag_words(lag, self.forecast.calendar()),
                 days(later)
             )
         } else {
-            let given_end = add_days(*own_start, length - 1).unwrap_or(*own_start);
-            let can_end = add_days(allowed, length - 1).unwrap_or(allowed);
+            let calendar = self.forecast.calendar();
+            let given_end = calendar.end_of(*own_start, *length).unwrap_or(*own_start);
+            let can_end = calendar.end_of(allowed, *length).unwrap_or(allowed);
             format!(
                 "`{}` is set to end {given_end}, but `{}` is forecast to end {end}{}: it can end {can_end} at the earliest, {} later",
                 self.name(item),
                 self.name(binding),
-                lag_words(lag),
+                lag_words(lag, self.forecast.calendar()),
                 days(later)
             )
         };
         let earliest = if word == "start" {
             allowed
         } else {
-            add_days(allowed, length - 1).unwrap_or(allowed)
+            let calendar = self.forecast.calendar();
+            calendar.end_of(allowed, *length).unwrap_or(allowed)
         };
         let mut d = self
             .at(item, span, Code::ScheduleConflict, message)
@@ -306,8 +335,10 @@ impl Context<'_> {
                 continue;
             }
             if let Some((_, end)) = self.forecast.dates(r.dependency) {
-                if let Some(needed) = add_days(end, r.lag_days).filter(|n| *n > date) {
-                    late.push((needed, r.dependency, r.lag_days, end));
+                let calendar = self.forecast.calendar();
+                let lag = calendar.lag(r);
+                if let Some(needed) = calendar.ready(end, lag).filter(|n| *n > date) {
+                    late.push((needed, r.dependency, lag, end));
                 }
             }
         }
@@ -343,7 +374,7 @@ impl Context<'_> {
             let text = format!(
                 "`{}` is forecast to end {end}{}",
                 self.name(dependency),
-                lag_words(lag)
+                lag_words(lag, self.forecast.calendar())
             );
             d = self.related_id(d, dependency, text);
         }
@@ -432,9 +463,9 @@ impl Context<'_> {
             }
             (format!("`{}` was due to end {end}", self.name(item)), span)
         } else if let (Some((start, _)), Some((length, span))) =
-            (f.date("start"), f.days("duration"))
+            (f.date("start"), self.duration(item))
         {
-            let Some(end) = add_days(start, length - 1).filter(|e| *e < today) else {
+            let Some(end) = self.end_from(start, length).filter(|e| *e < today) else {
                 return;
             };
             let written = self.written(item, span);
@@ -484,9 +515,9 @@ impl Context<'_> {
     /// The end an open initiative's own fields give: its `end`, or `start` plus `duration`.
     fn due_end(&self, item: ItemId) -> Option<NaiveDate> {
         let f = self.facts.of(item);
-        match (f.date("end"), f.date("start"), f.days("duration")) {
+        match (f.date("end"), f.date("start"), self.duration(item)) {
             (Some((end, _)), ..) => Some(end),
-            (None, Some((start, _)), Some((length, _))) => add_days(start, length - 1),
+            (None, Some((start, _)), Some((length, _))) => self.end_from(start, length),
             _ => None,
         }
     }
@@ -601,7 +632,8 @@ impl Context<'_> {
     fn reference_checks(&self, out: &mut Vec<Diagnostic>) {
         let written = self.only.files().flat_map(|file| self.index.items_in(file));
         for (_, d) in written.flat_map(|item| self.graph.upstream(item)) {
-            if d.is_self() {
+            // Each reference once, where it is written: not a part's roll-up or inheritance.
+            if d.is_self() || d.is_roll_up() || d.is_inherited() {
                 continue;
             }
             let (from, to) = (d.dependent, d.dependency);

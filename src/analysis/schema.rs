@@ -10,6 +10,8 @@ pub enum ValueType {
     Person,
     /// A reference to a team.
     Team,
+    /// A reference to an initiative (the `parent` of a work breakdown).
+    Initiative,
     /// References to initiatives or milestones; `lag` says whether `x + 1w` is allowed.
     Work {
         lag: bool,
@@ -30,6 +32,7 @@ impl ValueType {
         match self {
             ValueType::Person => &[Kind::Person],
             ValueType::Team => &[Kind::Team],
+            ValueType::Initiative => &[Kind::Initiative],
             ValueType::Work { .. } => &[Kind::Initiative, Kind::Milestone],
             _ => &[],
         }
@@ -40,6 +43,7 @@ impl ValueType {
         match self {
             ValueType::Person => "a person, written `@name`".into(),
             ValueType::Team => "a team ID".into(),
+            ValueType::Initiative => "an initiative ID".into(),
             ValueType::Work { lag: true } => {
                 "initiative or milestone IDs, each with an optional lag like `+ 1w`".into()
             }
@@ -86,6 +90,8 @@ pub const INITIATIVE_STATUSES: &[&str] =
 pub const MILESTONE_STATUSES: &[&str] = &["planned", "done", "cancelled"];
 pub const RISK_STATUSES: &[&str] = &["open", "mitigating", "accepted", "closed"];
 pub const HEALTHS: &[&str] = &["green", "amber", "red"];
+/// What a program's durations and lags count (docs/schedule.md, "Working days").
+pub const CALENDARS: &[&str] = &["calendar_days", "working_days"];
 /// Likelihood and impact words; their score is their position, 1 to 5.
 pub const LEVELS: &[&str] = &["very_low", "low", "medium", "high", "very_high"];
 
@@ -129,6 +135,8 @@ pub const KINDS: &[KindSpec] = &[
             field("owner", Person, "The person accountable for the program."),
             field("start", Date, "The default start for work with neither a start nor a dependency."),
             field("end", Date, "The target end date of the program."),
+            field("calendar", Enum(CALENDARS), "What durations and lags count: `calendar_days` (the default) or `working_days`, Monday to Friday without the `holidays`."),
+            list("holidays", Date, "Days off that working days skip, such as `2027-05-31`."),
             field("description", Text, "What the program is for."),
         ],
     },
@@ -161,11 +169,12 @@ pub const KINDS: &[KindSpec] = &[
             field("health", Enum(HEALTHS), "The health the owner reports."),
             field("start", Date, "The first day of work."),
             field("end", Date, "The last day of work, inclusive."),
-            field("duration", Duration, "How long the work takes, in calendar days (`d`) or weeks (`w`)."),
+            field("duration", Duration, "How long the work takes, in days (`d`) or weeks (`w`): calendar days, or working days (a week is 5) when the program says `calendar: working_days`."),
             field("progress", Percent, "How much of the work is done, 0% to 100%."),
             list("depends_on", Work { lag: true }, "Work that must finish before this starts (finish-to-start), each with an optional lag."),
             field("description", Text, "What the work is."),
             field("link", Text, "A link to the work's ticket or document."),
+            field("parent", Initiative, "The initiative this one is part of (a work breakdown): the parent's dates, progress and health roll up from its parts, and its `depends_on` hold for each part."),
         ],
     },
     KindSpec {

@@ -172,7 +172,10 @@ impl Checker<'_> {
         let info = self.index.item(issue.item);
         let value_type = schema::field_spec(info.kind, &issue.key).map(|spec| spec.value);
         // Work never depends on itself: suggesting its own ID would only trade one error for another.
-        let is_work = matches!(value_type, Some(ValueType::Work { .. }));
+        let is_work = matches!(
+            value_type,
+            Some(ValueType::Work { .. } | ValueType::Initiative)
+        );
         let suggestion = suggestion.filter(|s| !(is_work && info.name == *s));
         let takes_person = value_type == Some(ValueType::Person);
         let written_with_at =

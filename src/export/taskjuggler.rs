@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::fmt::Write;
 
-use crate::analysis::schedule::{add_days, days_between, is_under_way, Extent, Replan};
+use crate::analysis::schedule::{add_days, is_under_way, Extent, Replan};
 use crate::analysis::{Analysis, ItemId, NaiveDate, ScheduleState};
 use crate::syntax::Kind;
 
@@ -28,6 +28,9 @@ pub struct TaskInputs {
     /// What it waits for: each item with its lag in days (`gapduration`).
     pub depends: Vec<(ItemId, i64)>,
     pub done: bool,
+    /// An initiative with parts: a TaskJuggler container, its parts nested inside, its dates
+    /// theirs (the parts inherit its dependencies already).
+    pub container: bool,
 }
 
 /// How an item's forecast inputs read in TaskJuggler, or `None` when planls could not forecast
@@ -67,9 +70,19 @@ pub fn task_inputs(analysis: &Analysis, item: ItemId) -> Option<TaskInputs> {
                         Some(ScheduleState::Scheduled(_))
                     )
             })
-            .map(|(_, d)| (d.dependency, d.lag_days))
+            .map(|(_, d)| (d.dependency, forecast.calendar().lag(d)))
             .collect()
     };
+    if graph.is_container(item) {
+        return Some(TaskInputs {
+            item,
+            own_start: None,
+            days: None,
+            depends: Vec::new(),
+            done: false,
+            container: true,
+        });
+    }
     let (own_start, days) = match analysis.item(item).kind {
         Kind::Milestone => {
             let date = analysis.facts().of(item).date("date").map(|(d, _)| d);
@@ -93,6 +106,7 @@ pub fn task_inputs(analysis: &Analysis, item: ItemId) -> Option<TaskInputs> {
         days,
         depends,
         done: graph.status(item) == "done",
+        container: false,
     };
     replan_from_today(analysis, &mut inputs);
     Some(inputs)
@@ -111,7 +125,7 @@ fn replan_from_today(analysis: &Analysis, task: &mut TaskInputs) {
         Some(Replan::Remaining { .. } | Replan::EndPushed { .. }) => {
             if let Some((start, end)) = forecast.dates(item) {
                 task.own_start = Some(start);
-                task.days = Some(days_between(start, end) + 1);
+                task.days = Some(forecast.calendar().length(start, end));
                 task.depends.clear();
             }
             return;
@@ -141,8 +155,33 @@ pub fn export(analysis: &Analysis) -> String {
         .iter()
         .map(|t| (t.item, ids.claim(&analysis.item(t.item).name)))
         .collect();
-    let by_item: std::collections::HashMap<ItemId, &str> =
+    let local: std::collections::HashMap<ItemId, &str> =
         task_id.iter().map(|(i, id)| (*i, id.as_str())).collect();
+    // A part sits inside its container, so TaskJuggler names it by the container's path.
+    let parent_of = |item: ItemId| {
+        analysis
+            .facts()
+            .of(item)
+            .item("parent")
+            // Cancelled work is no part of the roll-up: it stays outside.
+            .filter(|p| {
+                local.contains_key(p)
+                    && *p != item
+                    && analysis.dependency_graph().status(item) != "cancelled"
+            })
+    };
+    let by_item: std::collections::HashMap<ItemId, String> = task_id
+        .iter()
+        .map(|(item, id)| {
+            let mut path = id.clone();
+            let mut current = *item;
+            while let Some(p) = parent_of(current) {
+                path = format!("{}.{path}", local[&p]);
+                current = p;
+            }
+            (*item, path)
+        })
+        .collect();
     let mut people = Ids::default();
     let person_ids: Vec<(ItemId, String)> = analysis
         .items()
@@ -191,11 +230,31 @@ pub fn export(analysis: &Analysis) -> String {
         quote(&title)
     );
     let _ = writeln!(out, "  timezone \"UTC\"");
+    let calendar = analysis.forecast().calendar();
+    if calendar.counts_working_days() {
+        // Whole days: a day of `length` is a working day, Monday to Friday.
+        let _ = writeln!(
+            out,
+            "  dailyworkinghours 24\n  workinghours mon - fri 0:00 - 24:00\n  workinghours sat, sun off"
+        );
+    }
     let _ = writeln!(
         out,
         "  extend task {{\n    text PlanlsId \"planls ID\"\n  }}"
     );
     let _ = writeln!(out, "}}\n");
+    if calendar.counts_working_days() {
+        for day in calendar.holidays() {
+            let _ = writeln!(out, "leaves holiday \"Holiday\" {day}");
+        }
+        out.push('\n');
+    }
+    // Working days are TaskJuggler's working time: `length` and `gaplength`.
+    let (length, gap) = if calendar.counts_working_days() {
+        ("length", "gaplength")
+    } else {
+        ("duration", "gapduration")
+    };
     for (item, id) in &person_ids {
         let info = analysis.item(*item);
         let name = info.title.clone().unwrap_or_else(|| info.name.clone());
@@ -204,16 +263,41 @@ pub fn export(analysis: &Analysis) -> String {
     if !person_ids.is_empty() {
         out.push('\n');
     }
-    for task in &tasks {
+    let mut anchors = String::new();
+    let mut bodies: std::collections::HashMap<ItemId, String> = std::collections::HashMap::new();
+    let by_task: std::collections::HashMap<ItemId, &TaskInputs> =
+        tasks.iter().map(|t| (t.item, t)).collect();
+    // Parts before their containers, which take their text inside.
+    let graph = analysis.dependency_graph();
+    for task in graph.order().iter().filter_map(|i| by_task.get(i)) {
         let info = analysis.item(task.item);
-        let id = by_item[&task.item];
+        let id = local[&task.item];
+        if task.container {
+            let mut body = format!(
+                "task {id} {} {{\n",
+                quote(&info.title.clone().unwrap_or_else(|| info.name.clone()))
+            );
+            let _ = writeln!(body, "  PlanlsId \"{}\"", info.name);
+            for part in graph
+                .parts(task.item)
+                .filter(|p| graph.status(*p) != "cancelled")
+            {
+                if let Some(text) = bodies.remove(&part) {
+                    body.push_str(&text);
+                }
+            }
+            body.push_str("}\n");
+            bodies.insert(task.item, body);
+            continue;
+        }
+        let mut out = String::new();
         let name = info.title.clone().unwrap_or_else(|| info.name.clone());
         let mut depends: Vec<String> = task
             .depends
             .iter()
             .map(|(d, lag)| match lag {
-                0 => by_item[d].to_string(),
-                lag => format!("{} {{ gapduration {lag}d }}", by_item[d]),
+                0 => by_item[d].clone(),
+                lag => format!("{} {{ {gap} {lag}d }}", by_item[d]),
             })
             .collect();
         let mut anchor = None;
@@ -226,7 +310,7 @@ pub fn export(analysis: &Analysis) -> String {
         }
         if let Some((anchor_id, start)) = &anchor {
             let _ = writeln!(
-                out,
+                anchors,
                 "task {anchor_id} {} {{\n  start {start}\n  milestone\n}}",
                 quote(&format!("{} may start", info.name))
             );
@@ -243,7 +327,7 @@ pub fn export(analysis: &Analysis) -> String {
         }
         match task.days {
             Some(days) => {
-                let _ = writeln!(out, "  duration {days}d");
+                let _ = writeln!(out, "  {length} {days}d");
             }
             None => {
                 let _ = writeln!(out, "  milestone");
@@ -257,6 +341,13 @@ pub fn export(analysis: &Analysis) -> String {
             let _ = writeln!(out, "  complete 100");
         }
         let _ = writeln!(out, "}}");
+        bodies.insert(task.item, out);
+    }
+    out.push_str(&anchors);
+    for task in &tasks {
+        if let Some(body) = bodies.remove(&task.item) {
+            out.push_str(&body);
+        }
     }
     let _ = writeln!(
         out,

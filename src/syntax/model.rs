@@ -250,6 +250,14 @@ impl Duration {
             DurationUnit::Weeks => i64::from(self.amount) * 7,
         }
     }
+
+    /// Working days, as a working-days program counts them: a week is 5.
+    pub fn working_days(self) -> i64 {
+        match self.unit {
+            DurationUnit::Days => i64::from(self.amount),
+            DurationUnit::Weeks => i64::from(self.amount) * 5,
+        }
+    }
 }
 
 impl fmt::Display for Duration {

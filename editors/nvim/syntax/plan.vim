@@ -27,11 +27,11 @@ syntax match planEscape +\\[\\"nt]+ contained
 syntax match planKind "\%([A-Za-z0-9_.@-]\)\@<!\%(program\|team\|person\|initiative\|milestone\|risk\)\%([A-Za-z0-9_.-]\)\@!\%(\s*:\)\@!" nextgroup=planItemId skipwhite skipnl
 syntax match planItemId "[A-Za-z_][A-Za-z0-9_.-]*" contained
 
-syntax match planField "\%([A-Za-z0-9_.@-]\)\@<!\%(affects\|channel\|date\|depends_on\|description\|duration\|email\|end\|health\|impact\|lead\|likelihood\|link\|members\|mitigation\|owner\|progress\|requires\|review\|role\|start\|status\|team\)\ze\s*:"
+syntax match planField "\%([A-Za-z0-9_.@-]\)\@<!\%(affects\|calendar\|channel\|date\|depends_on\|description\|duration\|email\|end\|health\|holidays\|impact\|lead\|likelihood\|link\|members\|mitigation\|owner\|parent\|progress\|requires\|review\|role\|start\|status\|team\)\ze\s*:"
 
 syntax match planPerson "@[A-Za-z_][A-Za-z0-9_.-]*"
 
-syntax keyword planEnum planned in_progress blocked done cancelled green amber red very_low low medium high very_high open mitigating accepted closed
+syntax keyword planEnum planned in_progress blocked done cancelled green amber red very_low low medium high very_high open mitigating accepted closed calendar_days working_days
 
 " Matches at one place: the one defined last wins, so the most specific comes last.
 syntax match planNumber "\%([A-Za-z0-9_.@-]\)\@<!\d\+%\="
