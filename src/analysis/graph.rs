@@ -129,6 +129,8 @@ fn dependency_key(kind: Kind) -> Option<&'static str> {
 struct Breakdown {
     parent: Vec<Option<ItemId>>,
     parts: Vec<Vec<ItemId>>,
+    /// Whether any initiative names a parent; asked once per item, so kept, not counted.
+    any: bool,
 }
 
 impl Breakdown {
@@ -137,6 +139,7 @@ impl Breakdown {
         let mut breakdown = Breakdown {
             parent: vec![None; count],
             parts: vec![Vec::new(); count],
+            any: false,
         };
         for (item, info) in index.iter() {
             if info.kind != Kind::Initiative {
@@ -145,13 +148,14 @@ impl Breakdown {
             if let Some(parent) = facts.of(item).item("parent") {
                 breakdown.parent[item.0] = Some(parent);
                 breakdown.parts[parent.0].push(item);
+                breakdown.any = true;
             }
         }
         breakdown
     }
 
     fn is_empty(&self) -> bool {
-        self.parent.iter().all(Option::is_none)
+        !self.any
     }
 
     /// The initiatives `item` is part of, nearest first; a loop of parents stops where it closes.
