@@ -10,6 +10,7 @@ use crate::analysis::graph::{removal, spell_chain, DependencyGraph};
 use crate::analysis::index::{Index, ItemId};
 use crate::analysis::load::{self, OVERLOAD};
 use crate::analysis::queries::Relations;
+use crate::analysis::rollup::{rank, Rollup};
 use crate::analysis::schedule::{days_between, is_under_way, Extent, Forecast, ProgramDates};
 use crate::analysis::wording::{self, days};
 use crate::analysis::workspace::Workspace;
@@ -789,6 +790,16 @@ impl Context<'_> {
             reasons.push(format!("`{}` upstream is blocked", self.name(blocked)));
             related.push((blocked, true));
         }
+        // A container is as healthy as its worst part.
+        let rollup = Rollup {
+            facts: self.facts,
+            graph: self.graph,
+            forecast: self.forecast,
+        };
+        let worst_part = rollup.health(item).filter(|h| rank(h.health) > 0);
+        if let Some(h) = worst_part {
+            reasons.push(format!("its part `{}` is {}", self.name(h.part), h.health));
+        }
         if reasons.is_empty() {
             return;
         }
@@ -809,6 +820,20 @@ impl Context<'_> {
             } else {
                 self.related_commitment(d, other)
             };
+        }
+        if let Some(h) = worst_part {
+            let part = self.index.item(h.part);
+            let span = self
+                .facts
+                .of(h.part)
+                .values("health")
+                .first()
+                .map_or(part.name_span, |(_, span)| *span);
+            d = d.with_related(
+                part.file,
+                span,
+                format!("`{}` is {}", self.name(h.part), h.health),
+            );
         }
         out.push(d);
     }
