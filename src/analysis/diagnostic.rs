@@ -110,6 +110,7 @@ codes! {
     UnscoredRisk => "unscored-risk", Warning, "a live risk without a `likelihood` or an `impact`, so it has no score";
     ReviewOverdue => "review-overdue", Warning, "a live risk whose `review` date is before today";
     NotStarted => "not-started", Warning, "`planned` work whose `start` is before today";
+    ContainerDates => "container-dates", Warning, "an initiative with parts gives its own `start`, `end` or `duration`, which are ignored: its dates come from its parts";
     OwnerOverloaded => "owner-overloaded", Warning, "a person owns three or more open initiatives forecast to run at the same time; says how many and when";
 }
 

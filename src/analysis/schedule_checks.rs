@@ -12,6 +12,7 @@ use crate::analysis::load::{self, OVERLOAD};
 use crate::analysis::queries::Relations;
 use crate::analysis::rollup::{rank, Rollup};
 use crate::analysis::schedule::{days_between, is_under_way, Extent, Forecast, ProgramDates};
+use crate::analysis::validate::removal_span;
 use crate::analysis::wording::{self, days};
 use crate::analysis::workspace::Workspace;
 use crate::analysis::FileSet;
@@ -56,6 +57,7 @@ pub fn diagnostics(
     for item in only.files().flat_map(|file| index.items_in(file)) {
         match index.item(item).kind {
             Kind::Program => cx.inconsistent_dates(item, &mut out),
+            Kind::Initiative if graph.is_container(item) => cx.container_dates(item, &mut out),
             Kind::Initiative => {
                 cx.inconsistent_dates(item, &mut out);
                 cx.schedule_conflict(item, &mut out);
@@ -520,6 +522,45 @@ impl Context<'_> {
             (Some((end, _)), ..) => Some(end),
             (None, Some((start, _)), Some((length, _))) => self.end_from(start, length),
             _ => None,
+        }
+    }
+
+    /// container-dates on each `start`, `end` and `duration` of a container: its dates come from
+    /// its parts, so its own are ignored; the fix removes the field.
+    fn container_dates(&self, item: ItemId, out: &mut Vec<Diagnostic>) {
+        let info = self.index.item(item);
+        let file = self.workspace.file(info.file);
+        let Some(syntax) = file.syntax.items.get(info.index_in_file) else {
+            return;
+        };
+        let from_parts = match self.forecast.dates(item) {
+            Some((start, end)) => format!(" ({start} to {end})"),
+            None => String::new(),
+        };
+        for field in &syntax.fields {
+            let key = field.key.text.as_str();
+            if field.broken || !matches!(key, "start" | "end" | "duration") {
+                continue;
+            }
+            let span = match (field.values.first(), field.values.last()) {
+                (Some(first), Some(last)) => Span::new(first.span.start, last.span.end),
+                _ => field.key.span,
+            };
+            let message = format!(
+                "`{}` contains other initiatives, so its dates come from its parts{from_parts}: its own `{key}` is ignored; remove it, or date the parts",
+                info.name
+            );
+            out.push(
+                self.at(item, span, Code::ContainerDates, message)
+                    .with_fix(Fix {
+                        title: format!("Remove `{key}` from `{}`", info.name),
+                        edits: vec![Edit {
+                            file: info.file,
+                            span: removal_span(&file.text, field.span),
+                            new_text: String::new(),
+                        }],
+                    }),
+            );
         }
     }
 
