@@ -16,6 +16,8 @@
 //! - `# ^^^ schedule: TEXT`: the item whose ID is here is forecast as `TEXT` (`ScheduleState`'s
 //!   one-line form: `2027-01-04 to 2027-01-24, slack 5 days, critical`).
 //! - `# ^^^ critical path: a -> b -> m`: the critical path of the milestone whose ID is here.
+//! - `# ^^^ hover: TEXT`: the hover of the item whose ID is here has a line `- **TEXT**`
+//!   (its heading and text as written: `hover: Progress:** 40% rolled up from 3 parts`).
 //! - `#! today: YYYY-MM-DD` anywhere in a case sets today (default 2027-01-01).
 //!
 //! Every diagnostic must be annotated: a fixture shows what is reported and what is not.
@@ -248,6 +250,17 @@ fn check_case(case: &Case) -> Result<(), String> {
                 .unwrap_or_default();
             if got != rest.trim() {
                 failures.push(format!("{e}\n    got critical path: {got}"));
+            }
+        } else if let Some(rest) = e.what.strip_prefix("hover:") {
+            let file = workspace.find(&e.file).unwrap();
+            let span = span_at(&workspace, &index_of, file, e);
+            let markdown = analysis
+                .hover(file, span.start)
+                .map(|h| h.markdown)
+                .unwrap_or_default();
+            let line = format!("- **{}", rest.trim());
+            if !markdown.lines().any(|l| l == line) {
+                failures.push(format!("{e}\n    got hover:\n{markdown}"));
             }
         } else if e.what.starts_with("related(") {
             if !related

@@ -353,3 +353,34 @@ fn planned_work_whose_start_passed_is_started_or_moved_to_today() {
         "{result}"
     );
 }
+
+#[test]
+fn a_containers_own_dates_are_removed_with_their_lines() {
+    let text = "program p { start: 2027-01-04 }\n\
+                person pia \"Pia\"\n\
+                initiative platform {\n  owner: @pia\n  start: 2027-01-05\n  duration: 6w\n}\n\
+                initiative api { owner: @pia parent: platform duration: 2w end: 2027-02-01 }\n\
+                initiative one_line { owner: @pia start: 2027-01-04 }\n\
+                initiative part { owner: @pia parent: one_line duration: 1w }\n";
+    let start = fixed(
+        text,
+        Code::ContainerDates,
+        "2027-01-05",
+        "Remove `start` from `platform`",
+    );
+    assert!(start.contains("initiative platform {\n  owner: @pia\n  duration: 6w\n}\n"));
+    let duration = fixed(
+        text,
+        Code::ContainerDates,
+        "6w",
+        "Remove `duration` from `platform`",
+    );
+    assert!(duration.contains("initiative platform {\n  owner: @pia\n  start: 2027-01-05\n}\n"));
+    let one_line = fixed(
+        text,
+        Code::ContainerDates,
+        "2027-01-04",
+        "Remove `start` from `one_line`",
+    );
+    assert!(one_line.contains("initiative one_line { owner: @pia }\n"));
+}

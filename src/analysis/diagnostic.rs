@@ -101,7 +101,7 @@ codes! {
     DependsOnCancelled => "depends-on-cancelled", Warning, "a dependency on a cancelled item";
     DoneBeforeDependency => "done-before-dependency", Warning, "an item is done while something it depends on is not";
     Overdue => "overdue", Warning, "an item's end or date is before today and it is not done or cancelled";
-    HealthMismatch => "health-mismatch", Warning, "health is green while the forecast is late or an upstream item is blocked";
+    HealthMismatch => "health-mismatch", Warning, "health is green while the forecast is late, an upstream item is blocked or a part is amber or red";
     UnmitigatedRisk => "unmitigated-risk", Warning, "an open risk of score 8 or more without mitigation";
     BlockedUpstream => "blocked-upstream", Hint, "an item transitively depends on a blocked item (once per item, naming the nearest blocked item)";
     MissingLead => "missing-lead", Warning, "a team without a `lead`";
@@ -110,6 +110,7 @@ codes! {
     UnscoredRisk => "unscored-risk", Warning, "a live risk without a `likelihood` or an `impact`, so it has no score";
     ReviewOverdue => "review-overdue", Warning, "a live risk whose `review` date is before today";
     NotStarted => "not-started", Warning, "`planned` work whose `start` is before today";
+    ContainerDates => "container-dates", Warning, "an initiative with parts gives its own `start`, `end` or `duration`, which are ignored: its dates come from its parts";
     OwnerOverloaded => "owner-overloaded", Warning, "a person owns three or more open initiatives forecast to run at the same time; says how many and when";
 }
 

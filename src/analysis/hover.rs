@@ -325,6 +325,7 @@ impl Analysis {
             write!(status, ", {progress}% done").unwrap();
         }
         lines.add("Status", status);
+        self.rollup_lines(item, lines);
         self.forecast_lines(item, lines);
         self.dependency_lines(item, "Depends on", lines);
         let dependents: Vec<String> = self
@@ -497,6 +498,29 @@ impl Analysis {
                 }
             }),
         );
+    }
+
+    /// A container's progress and health, rolled up from its parts.
+    fn rollup_lines(&self, item: ItemId, lines: &mut Lines) {
+        let rollup = self.rollup();
+        if let Some(p) = rollup.progress(item) {
+            let parts = if p.parts == 1 { "part" } else { "parts" };
+            lines.add(
+                "Progress",
+                format!("{}% rolled up from {} {parts}", p.percent, p.parts),
+            );
+        }
+        if let Some(h) = rollup.health(item) {
+            lines.add(
+                "Health",
+                format!(
+                    "{}, rolled up: `{}` is {}",
+                    h.health,
+                    self.item(h.part).name,
+                    h.health
+                ),
+            );
+        }
     }
 
     /// The forecast of an initiative: dates, then its standing (slack, critical).

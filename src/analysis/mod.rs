@@ -15,6 +15,7 @@ pub mod load;
 pub mod queries;
 pub mod rename;
 pub mod risk;
+pub mod rollup;
 pub mod schedule;
 mod schedule_checks;
 pub mod schema;
@@ -654,6 +655,15 @@ impl Analysis {
     /// The forecast of an initiative or milestone; `None` for other kinds.
     pub fn schedule(&self, item: ItemId) -> Option<&ScheduleState> {
         self.computed.forecast.state(item)
+    }
+
+    /// How a container's parts roll up: their progress and health.
+    pub fn rollup(&self) -> rollup::Rollup<'_> {
+        rollup::Rollup {
+            facts: &self.facts,
+            graph: &self.computed.graph,
+            forecast: &self.computed.forecast,
+        }
     }
 
     /// A milestone's critical path: its least-slack predecessors, first to last, then the milestone.

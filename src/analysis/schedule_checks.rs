@@ -10,7 +10,9 @@ use crate::analysis::graph::{removal, spell_chain, DependencyGraph};
 use crate::analysis::index::{Index, ItemId};
 use crate::analysis::load::{self, OVERLOAD};
 use crate::analysis::queries::Relations;
+use crate::analysis::rollup::{rank, Rollup};
 use crate::analysis::schedule::{days_between, is_under_way, Extent, Forecast, ProgramDates};
+use crate::analysis::validate::removal_span;
 use crate::analysis::wording::{self, days};
 use crate::analysis::workspace::Workspace;
 use crate::analysis::FileSet;
@@ -55,6 +57,7 @@ pub fn diagnostics(
     for item in only.files().flat_map(|file| index.items_in(file)) {
         match index.item(item).kind {
             Kind::Program => cx.inconsistent_dates(item, &mut out),
+            Kind::Initiative if graph.is_container(item) => cx.container_dates(item, &mut out),
             Kind::Initiative => {
                 cx.inconsistent_dates(item, &mut out);
                 cx.schedule_conflict(item, &mut out);
@@ -522,6 +525,45 @@ impl Context<'_> {
         }
     }
 
+    /// container-dates on each `start`, `end` and `duration` of a container: its dates come from
+    /// its parts, so its own are ignored; the fix removes the field.
+    fn container_dates(&self, item: ItemId, out: &mut Vec<Diagnostic>) {
+        let info = self.index.item(item);
+        let file = self.workspace.file(info.file);
+        let Some(syntax) = file.syntax.items.get(info.index_in_file) else {
+            return;
+        };
+        let from_parts = match self.forecast.dates(item) {
+            Some((start, end)) => format!(" ({start} to {end})"),
+            None => String::new(),
+        };
+        for field in &syntax.fields {
+            let key = field.key.text.as_str();
+            if field.broken || !matches!(key, "start" | "end" | "duration") {
+                continue;
+            }
+            let span = match (field.values.first(), field.values.last()) {
+                (Some(first), Some(last)) => Span::new(first.span.start, last.span.end),
+                _ => field.key.span,
+            };
+            let message = format!(
+                "`{}` contains other initiatives, so its dates come from its parts{from_parts}: its own `{key}` is ignored; remove it, or date the parts",
+                info.name
+            );
+            out.push(
+                self.at(item, span, Code::ContainerDates, message)
+                    .with_fix(Fix {
+                        title: format!("Remove `{key}` from `{}`", info.name),
+                        edits: vec![Edit {
+                            file: info.file,
+                            span: removal_span(&file.text, field.span),
+                            new_text: String::new(),
+                        }],
+                    }),
+            );
+        }
+    }
+
     /// `planned` work whose written start is before today: it has not started when it should
     /// have, and the forecast starts it today.
     fn not_started(&self, item: ItemId, out: &mut Vec<Diagnostic>) {
@@ -789,6 +831,16 @@ impl Context<'_> {
             reasons.push(format!("`{}` upstream is blocked", self.name(blocked)));
             related.push((blocked, true));
         }
+        // A container is as healthy as its worst part.
+        let rollup = Rollup {
+            facts: self.facts,
+            graph: self.graph,
+            forecast: self.forecast,
+        };
+        let worst_part = rollup.health(item).filter(|h| rank(h.health) > 0);
+        if let Some(h) = worst_part {
+            reasons.push(format!("its part `{}` is {}", self.name(h.part), h.health));
+        }
         if reasons.is_empty() {
             return;
         }
@@ -809,6 +861,20 @@ impl Context<'_> {
             } else {
                 self.related_commitment(d, other)
             };
+        }
+        if let Some(h) = worst_part {
+            let part = self.index.item(h.part);
+            let span = self
+                .facts
+                .of(h.part)
+                .values("health")
+                .first()
+                .map_or(part.name_span, |(_, span)| *span);
+            d = d.with_related(
+                part.file,
+                span,
+                format!("`{}` is {}", self.name(h.part), h.health),
+            );
         }
         out.push(d);
     }

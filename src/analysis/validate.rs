@@ -592,7 +592,7 @@ fn add_field(text: &str, file: FileId, item: &Item, field: &str) -> Edit {
 
 /// The span to delete to remove `span` cleanly: with the white space before it, and with its
 /// whole line when nothing else is on that line.
-fn removal_span(text: &str, span: Span) -> Span {
+pub(crate) fn removal_span(text: &str, span: Span) -> Span {
     let before = text[..span.start].trim_end_matches([' ', '\t']);
     let start = before.len();
     let after = &text[span.end..];
