@@ -332,3 +332,26 @@ fn an_unreadable_input_writes_no_report() {
     assert!(run.stderr.contains("no report written"), "{}", run.stderr);
     assert!(!dir.path().join("r.html").exists());
 }
+
+/// A container's Gantt bar shows the progress rolled up from its parts, not a `progress` of its own.
+#[test]
+fn a_containers_bar_shows_its_rolled_up_progress() {
+    let (report, _) = report_of(
+        "tests/fixtures/analysis/work_breakdown_rollup.plan",
+        "2027-01-04",
+    );
+    let progress = |id: &str| {
+        report
+            .gantt
+            .groups
+            .iter()
+            .flat_map(|g| &g.bars)
+            .find(|b| b.id == id)
+            .unwrap_or_else(|| panic!("no bar for {id}"))
+            .progress
+    };
+    assert_eq!(progress("platform"), Some(50));
+    assert_eq!(progress("release"), Some(45));
+    assert_eq!(progress("api"), Some(50));
+    assert_eq!(progress("storage"), None);
+}

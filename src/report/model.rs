@@ -506,7 +506,11 @@ impl View<'_> {
                         status: self.status(work),
                         start: s.start,
                         end: s.end,
-                        progress: self.analysis.facts().of(work).percent("progress"),
+                        // A container's bar shows the progress rolled up from its parts.
+                        progress: match self.analysis.rollup().progress(work) {
+                            Some(rolled) => Some(rolled.percent),
+                            None => self.analysis.facts().of(work).percent("progress"),
+                        },
                         critical: s.critical,
                         late: self.slipping(work),
                     }),
