@@ -21,16 +21,8 @@ nvim_test() {
   timeout 300 nvim --headless -u NONE -i NONE -n -c "luafile $1" -c "cquit 1"
 }
 
-as_root() {
-  if [[ $(id -u) -eq 0 ]]; then
-    "$@"
-  elif command -v sudo >/dev/null; then
-    sudo "$@"
-  else
-    echo "editors.sh: need root (or sudo) to run: $*" >&2
-    return 1
-  fi
-}
+# shellcheck source=.ci/as-root.sh
+source "$(dirname "${BASH_SOURCE[0]}")/as-root.sh"
 
 step "tools"
 missing=()

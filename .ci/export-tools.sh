@@ -6,23 +6,15 @@
 #   Mermaid (npm, the versions of tests/mermaid/package-lock.json) in a cache outside the clone:
 #   parses the Mermaid exports and draws the Gantt chart on planls' dates.
 
-export_tools_as_root() {
-  if [[ $(id -u) -eq 0 ]]; then
-    "$@"
-  elif command -v sudo >/dev/null; then
-    sudo "$@"
-  else
-    echo "export-tools.sh: need root (or sudo) to run: $*" >&2
-    return 1
-  fi
-}
+# shellcheck source=.ci/as-root.sh
+source "$(dirname "${BASH_SOURCE[0]}")/as-root.sh"
 
 export_tools_missing=()
 command -v tj3 >/dev/null || export_tools_missing+=(tj3)
 command -v dot >/dev/null || export_tools_missing+=(graphviz)
 if (( ${#export_tools_missing[@]} > 0 )); then
-  export_tools_as_root apt-get update -qq
-  export_tools_as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     "${export_tools_missing[@]}"
 fi
 echo "$(tj3 --version | head -n 1), $(dot -V 2>&1)"

@@ -11,16 +11,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SELENIUM_VERSION=4.51.0
 VENV="$HOME/.cache/planls-tools/report-selenium-$SELENIUM_VERSION"
 
-as_root() {
-  if [[ $(id -u) -eq 0 ]]; then
-    "$@"
-  elif command -v sudo >/dev/null; then
-    sudo "$@"
-  else
-    echo "report.sh: need root (or sudo) to run: $*" >&2
-    return 1
-  fi
-}
+# shellcheck source=.ci/as-root.sh
+source "$(dirname "${BASH_SOURCE[0]}")/as-root.sh"
 
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)

@@ -37,16 +37,8 @@ fi
 
 step() { printf '\n== %s [%dm%02ds]\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)); }
 
-as_root() {
-  if [[ $(id -u) -eq 0 ]]; then
-    "$@"
-  elif command -v sudo >/dev/null; then
-    sudo "$@"
-  else
-    echo "vscode-real.sh: need root (or sudo) to run: $*" >&2
-    return 1
-  fi
-}
+# shellcheck source=.ci/as-root.sh
+source "$(dirname "${BASH_SOURCE[0]}")/as-root.sh"
 
 apt_install() {
   as_root apt-get -o DPkg::Lock::Timeout=600 update -qq

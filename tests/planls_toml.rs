@@ -11,18 +11,7 @@ const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Runs `planls check ARGS` in `dir`: exit status, stdout, stderr.
 fn check(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_planls"))
-        .arg("check")
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the planls binary runs");
-    (
-        output.status.code(),
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    )
+    planls(dir, "check", args)
 }
 
 fn folder(files: &[(&str, &str)]) -> TempDir {
