@@ -6,8 +6,8 @@ use std::io::{self, Write};
 use chrono::NaiveDate;
 
 use super::render::{self, SourceFiles, Style};
-use super::walk;
 use super::{json, CheckArgs, Format, EXIT_ERRORS, EXIT_OK, EXIT_TROUBLE};
+use super::{load, walk};
 use crate::analysis::{self, Diagnostic, FileId, Options, Severity, SourceFile, Workspace};
 use crate::project::{ProjectConfig, ProjectKey, Projects};
 
@@ -21,34 +21,15 @@ pub fn run(
     mut stdout: impl Write,
     mut stderr: impl Write,
 ) -> io::Result<u8> {
-    let walk::Found {
-        inputs,
-        mut problems,
+    let load::Read {
+        sources,
+        projects,
+        problems,
         warnings,
-    } = walk::find_inputs(&args.paths);
-    // Each file belongs to the plan of the nearest planls.toml above it; a walk leaves out what
-    // that file's `exclude` names.
-    let mut projects = Projects::default();
-    let mut sources = Vec::new();
-    for input in &inputs {
-        if !input.named && projects.is_excluded(&input.path) {
-            continue;
-        }
-        match walk::read(input) {
-            Ok(source) => sources.push((projects.key_of(&input.path), source)),
-            Err(problem) => problems.push(problem),
-        }
-    }
-    problems.append(&mut projects.problems);
+    } = load::read_plans(&args.paths);
     // The problems come first, so they are seen even when the report is long. Files left out
     // for confinement are said, but do not fail the check.
-    for warning in &warnings {
-        writeln!(stderr, "planls: warning: {warning}")?;
-    }
-    for problem in &problems {
-        writeln!(stderr, "planls: {problem}")?;
-    }
-    stderr.flush()?;
+    load::say_problems(&mut stderr, &warnings, &problems)?;
 
     let (workspace, diagnostics) = analyse_each_plan(sources, &projects, |config| {
         args.today.or(config.today).unwrap_or(clock_today)

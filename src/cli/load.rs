@@ -30,27 +30,13 @@ pub fn analyse(
     clock_today: NaiveDate,
     mut stderr: impl Write,
 ) -> io::Result<Loaded> {
-    let walk::Found {
-        inputs,
+    let Read {
+        sources,
+        projects,
         mut problems,
         warnings,
-    } = walk::find_inputs(paths);
-    let mut projects = Projects::default();
-    let mut sources = Vec::new();
-    let mut plans: BTreeSet<ProjectKey> = BTreeSet::new();
-    for input in &inputs {
-        if !input.named && projects.is_excluded(&input.path) {
-            continue;
-        }
-        match walk::read(input) {
-            Ok(source) => {
-                plans.insert(projects.key_of(&input.path));
-                sources.push(source);
-            }
-            Err(problem) => problems.push(problem),
-        }
-    }
-    problems.append(&mut projects.problems);
+    } = read_plans(paths);
+    let plans: BTreeSet<&ProjectKey> = sources.iter().map(|(key, _)| key).collect();
     if plans.len() > 1 {
         let roots: Vec<String> = plans
             .iter()
@@ -64,23 +50,70 @@ pub fn analyse(
             plans.len(),
             roots.join(", ")
         ));
-        sources.clear();
     }
-    for warning in &warnings {
-        writeln!(stderr, "planls: warning: {warning}")?;
-    }
-    for problem in &problems {
-        writeln!(stderr, "planls: {problem}")?;
-    }
-    stderr.flush()?;
+    let one_plan = plans.len() <= 1;
     let config_today = plans.first().and_then(|key| projects.config_of(key).today);
+    say_problems(&mut stderr, &warnings, &problems)?;
     let today = explicit_today.or(config_today).unwrap_or(clock_today);
-    let workspace = Workspace::from_texts(sources.into_iter().map(|s| (s.display, s.text)));
+    let read = sources.into_iter().filter(|_| one_plan);
+    let workspace = Workspace::from_texts(read.map(|(_, s)| (s.display, s.text)));
     Ok(Loaded {
         analysis: analysis::analyze(&workspace, &Options { today }),
         today,
         trouble: !problems.is_empty(),
     })
+}
+
+/// The files under `paths`, each with its plan, as every command reads them: the walk of
+/// `walk::find_inputs`, leaving out what a plan's `exclude` names (for files a walk found, not
+/// files named), with the problems of the paths, the files and the `planls.toml` files.
+pub struct Read {
+    pub sources: Vec<(ProjectKey, walk::Source)>,
+    pub projects: Projects,
+    pub problems: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+pub fn read_plans(paths: &[PathBuf]) -> Read {
+    let walk::Found {
+        inputs,
+        mut problems,
+        warnings,
+    } = walk::find_inputs(paths);
+    // Each file belongs to the plan of the nearest planls.toml above it.
+    let mut projects = Projects::default();
+    let mut sources = Vec::new();
+    for input in &inputs {
+        if !input.named && projects.is_excluded(&input.path) {
+            continue;
+        }
+        match walk::read(input) {
+            Ok(source) => sources.push((projects.key_of(&input.path), source)),
+            Err(problem) => problems.push(problem),
+        }
+    }
+    problems.append(&mut projects.problems);
+    Read {
+        sources,
+        projects,
+        problems,
+        warnings,
+    }
+}
+
+/// The warnings and problems of reading, one line each on `stderr`.
+pub fn say_problems(
+    mut stderr: impl Write,
+    warnings: &[String],
+    problems: &[String],
+) -> io::Result<()> {
+    for warning in warnings {
+        writeln!(stderr, "planls: warning: {warning}")?;
+    }
+    for problem in problems {
+        writeln!(stderr, "planls: {problem}")?;
+    }
+    stderr.flush()
 }
 
 /// Writes `text`; a closed pipe (`planls schedule | head`) is not an error.
